@@ -1,0 +1,88 @@
+"""Format codecs and their registry.
+
+Each module in this package (csv, json, parquet, orc, feather, avro) defines ONE codec class
+and registers it with :func:`register`.  Everything else in the suite (benchmarks, S3 target,
+report, CLI) finds codecs only through this registry, so adding a format means adding one module
+here and one line in ``_CODEC_MODULES`` below.
+
+A codec declares what it supports (engines, compressions, projection, predicate push-down, a
+row-group knob) so that invalid combinations such as "snappy CSV" are never generated, and the
+suite can explain every case it skips.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Iterator
+
+from formats.base import (
+    Codec,
+    Conversion,
+    EngineSpec,
+    Location,
+    RangePredicate,
+    ReadRequest,
+    UnknownNameError,
+    UnsupportedCaseError,
+    WriteOptions,
+)
+
+__all__ = [
+    "Codec",
+    "Conversion",
+    "EngineSpec",
+    "Location",
+    "RangePredicate",
+    "ReadRequest",
+    "UnknownNameError",
+    "UnsupportedCaseError",
+    "WriteOptions",
+    "all_codecs",
+    "get_codec",
+    "register",
+    "codec_names",
+]
+
+# One entry per format module; import order is the order formats appear in reports.
+_CODEC_MODULES = ("csv", "json", "parquet", "orc", "feather", "avro")
+
+_REGISTRY: dict[str, Codec] = {}
+_LOADED = False
+
+
+def register(codec_cls: type[Codec]) -> type[Codec]:
+    """Class decorator: instantiate and register a codec under its ``name``."""
+    codec = codec_cls()
+    if codec.name in _REGISTRY:
+        raise ValueError(f"format {codec.name!r} registered twice")
+    _REGISTRY[codec.name] = codec
+    return codec_cls
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for module in _CODEC_MODULES:
+        importlib.import_module(f"formats.{module}")
+    _LOADED = True
+
+
+def all_codecs() -> Iterator[Codec]:
+    _load()
+    return iter(list(_REGISTRY.values()))
+
+
+def codec_names() -> list[str]:
+    _load()
+    return list(_REGISTRY)
+
+
+def get_codec(name: str) -> Codec:
+    """Return the codec called ``name`` or raise an error listing the valid names."""
+    _load()
+    try:
+        return _REGISTRY[name.lower()]
+    except KeyError:
+        raise UnknownNameError("format", name, list(_REGISTRY)) from None

@@ -1,0 +1,130 @@
+"""Avro (via fastavro): row-oriented binary records with an embedded schema.
+
+Measured as the streaming/row-store reference (Kafka, Kinesis Firehose and many ingestion tools
+write Avro).  Row-oriented: projection and predicates are applied after decoding every record.
+The Avro schema is derived from the Arrow schema; timestamps use ``timestamp-micros`` (UTC, the
+zone name is not kept), decimals the ``decimal`` logical type, dictionaries become strings (a
+recorded conversion).  Encoding includes turning the table into Python records and decoding
+includes building an Arrow table from them: that is what using Avro from Python costs.
+
+Needs ``fastavro`` (``pip install 'storagebench[avro]'``); without it every Avro case is skipped
+with that hint.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from formats import register
+from formats.base import (
+    Codec,
+    EngineSpec,
+    Location,
+    ReadRequest,
+    UnsupportedCaseError,
+    WriteOptions,
+    finish_arrow,
+    stringify_unsupported,
+)
+
+_HINT = "pip install 'storagebench[avro]'  (or: pip install fastavro)"
+
+
+def _available_codecs() -> tuple[str, ...]:
+    codecs = ["none", "deflate"]
+    # fastavro's snappy needs cramjam (installed with fastparquet) or python-snappy.
+    if importlib.util.find_spec("cramjam") or importlib.util.find_spec("snappy"):
+        codecs.append("snappy")
+    if importlib.util.find_spec("zstandard"):
+        codecs.append("zstd")
+    return tuple(codecs)
+
+
+_FASTAVRO_CODEC = {"none": "null", "deflate": "deflate", "snappy": "snappy", "zstd": "zstandard"}
+
+
+@register
+class AvroCodec(Codec):
+    name = "avro"
+    extension = "avro"
+    description = "row-oriented binary records with schema (streaming reference)"
+    default_compression = "deflate"
+    quick_compressions = ("none",)
+    engines = {
+        "fastavro": EngineSpec(
+            "fastavro", True, True, _available_codecs(), projection=False,
+            requires=("fastavro",), install_hint=_HINT,
+        ),
+    }
+
+    def prepare(self, table: pa.Table) -> tuple[pa.Table, list]:
+        return stringify_unsupported(
+            table, pa.types.is_dictionary, pa.string(), "Avro enums need symbol names; stored as string"
+        )
+
+    def writer_input(self, table: pa.Table, engine: str) -> Any:
+        # A Python Avro producer holds records (dicts); building them is setup, not encoding.
+        return AvroRecords(avro_schema(table.schema), table.to_pylist())
+
+    def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
+        self.check_write_case(engine, options.compression)
+        import fastavro
+
+        schema = fastavro.parse_schema(data.schema)
+        with location.open_output() as sink:
+            fastavro.writer(sink, schema, data.records, codec=_FASTAVRO_CODEC[options.compression])
+
+    def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
+        import fastavro
+
+        with location.open_python_input() as f:
+            records = list(fastavro.reader(f))
+        table = pa.Table.from_pylist(records, schema=request.schema) if request.schema is not None \
+            else pa.Table.from_pylist(records)
+        return finish_arrow(table, request)
+
+
+@dataclass(frozen=True)
+class AvroRecords:
+    schema: dict[str, Any]
+    records: list[dict[str, Any]]
+
+
+def avro_schema(schema: pa.Schema, name: str = "Row") -> dict[str, Any]:
+    """An Avro record schema for an Arrow schema (every field nullable, as Arrow's are)."""
+    return {
+        "type": "record",
+        "name": name,
+        "fields": [{"name": f.name, "type": ["null", _avro_type(f.type, f"{name}_{f.name}")]}
+                   for f in schema],
+    }
+
+
+def _avro_type(t: pa.DataType, name: str) -> Any:
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_integer(t):
+        return "long" if t.bit_width > 32 or pa.types.is_unsigned_integer(t) else "int"
+    if pa.types.is_float32(t):
+        return "float"
+    if pa.types.is_floating(t):
+        return "double"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return "bytes"
+    if pa.types.is_timestamp(t):
+        return {"type": "long", "logicalType": "timestamp-micros"}
+    if pa.types.is_date32(t):
+        return {"type": "int", "logicalType": "date"}
+    if pa.types.is_decimal(t):
+        return {"type": "bytes", "logicalType": "decimal", "precision": t.precision, "scale": t.scale}
+    if pa.types.is_struct(t):
+        return avro_schema(pa.schema([t.field(i) for i in range(t.num_fields)]), name)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return {"type": "array", "items": ["null", _avro_type(t.value_type, name + "_item")]}
+    raise UnsupportedCaseError(f"avro: no Avro type for Arrow type {t} (column {name})")

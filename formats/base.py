@@ -1,0 +1,394 @@
+"""The codec contract shared by every format module.
+
+A codec turns an Arrow table into a file and back, through one or more *engines* (pyarrow,
+pandas, fastparquet, fastavro).  The timed part of a benchmark is exactly ``Codec.write`` or
+``Codec.read``; everything a benchmark needs around it (preparing the table, turning an engine's
+native result into Arrow for the fidelity check) is separate and untimed.
+
+Where the bytes live is a :class:`Location`: a local path, a path on a pyarrow or fsspec
+filesystem (S3 through pyarrow's client or s3fs), or an in-memory buffer (boto3 whole-object
+transfers).  Codecs open files only through ``Location`` so the same codec runs on every target.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.fs as pafs
+
+
+class StorageBenchInputError(ValueError):
+    """Base class for every user-facing input error (clear message, no deep traceback)."""
+
+
+class UnknownNameError(StorageBenchInputError):
+    """An unknown format/engine/compression/dataset name; the message lists the valid ones."""
+
+    def __init__(self, kind: str, name: str, valid: Iterable[str]):
+        self.kind, self.name, self.valid = kind, name, sorted(valid)
+        super().__init__(f"unknown {kind} {name!r}; valid {kind}s: {', '.join(self.valid) or '(none)'}")
+
+
+class UnsupportedCaseError(StorageBenchInputError):
+    """A combination the codec/engine cannot do (the reason becomes a skip message)."""
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What one engine can do for one format.
+
+    ``predicate`` is ``"pushdown"`` when the engine skips data using file statistics (row groups,
+    stripes), ``"after-read"`` when it must read everything and then filter.
+    """
+
+    name: str
+    can_write: bool
+    can_read: bool
+    write_compressions: tuple[str, ...] = ()
+    projection: bool = True
+    predicate: str = "after-read"
+    requires: tuple[str, ...] = ()  # importable module names
+    install_hint: str = ""
+
+    def missing_requirement(self) -> str | None:
+        """Return a skip reason with an install hint when a required module is absent."""
+        import importlib.util
+
+        for module in self.requires:
+            if importlib.util.find_spec(module) is None:
+                hint = self.install_hint or f"pip install {module}"
+                return f"engine {self.name!r} needs the Python module {module!r}: {hint}"
+        return None
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A change the suite had to make before a format could store a column (reported as lossy)."""
+
+    column: str
+    from_type: str
+    to_type: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.column}: converted {self.from_type} -> {self.to_type} before writing ({self.reason})"
+
+
+@dataclass(frozen=True)
+class RangePredicate:
+    """``lo <= column < hi``: the predicate-read workload (about 10% of rows)."""
+
+    column: str
+    lo: Any
+    hi: Any
+
+    def expression(self) -> pc.Expression:
+        return (pc.field(self.column) >= self.lo) & (pc.field(self.column) < self.hi)
+
+    def dnf_filters(self) -> list[tuple[str, str, Any]]:
+        """The list-of-tuples filter form that pandas/fastparquet/pyarrow all accept."""
+        return [(self.column, ">=", self.lo), (self.column, "<", self.hi)]
+
+    def apply_arrow(self, table: pa.Table) -> pa.Table:
+        return table.filter(self.expression())
+
+    def apply_pandas(self, frame: Any) -> Any:
+        col = frame[self.column]
+        return frame[(col >= self.lo) & (col < self.hi)]
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    compression: str = "none"
+    row_group_size: int | None = None  # rows per Parquet row group / ORC stripe (approximate)
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    columns: tuple[str, ...] | None = None
+    predicate: RangePredicate | None = None
+    schema: pa.Schema | None = None  # the written schema, for readers that take one (CSV/JSON)
+    engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. pre_buffer for S3
+
+
+class Location:
+    """Where a file lives: local path, a path on a pyarrow/fsspec filesystem, or memory.
+
+    >>> loc = Location.memory(); loc.is_memory
+    True
+    """
+
+    def __init__(self, path: str, filesystem: Any | None = None, data: bytes | None = None):
+        self.path = path
+        self.filesystem = filesystem
+        self._data = data
+        self._sink: io.BytesIO | None = None
+
+    @classmethod
+    def memory(cls, data: bytes | None = None, name: str = "memory") -> "Location":
+        """An in-memory location: read ``data``, or (without data) collect what is written."""
+        loc = cls(f"memory://{name}", data=data)
+        if data is None:
+            loc._sink = io.BytesIO()
+        return loc
+
+    @property
+    def is_memory(self) -> bool:
+        return self.path.startswith("memory://")
+
+    @property
+    def is_local(self) -> bool:
+        return self.filesystem is None and not self.is_memory
+
+    def __repr__(self) -> str:
+        fs = type(self.filesystem).__name__ if self.filesystem is not None else "local"
+        return f"Location({self.path!r}, {fs})"
+
+    # -- reading --------------------------------------------------------------------------
+    def open_input(self) -> Any:
+        """A seekable, random-access input file (engines do their own range reads on it)."""
+        if self.is_memory:
+            return pa.BufferReader(self.getvalue())
+        if self.filesystem is None:
+            return pa.OSFile(self.path, "rb")
+        if isinstance(self.filesystem, pafs.FileSystem):
+            return self.filesystem.open_input_file(self.path)
+        return self.filesystem.open(self.path, "rb")  # fsspec
+
+    def open_python_input(self) -> BinaryIO:
+        """A Python binary file object (for engines that need ``read()``/``seek()`` in Python)."""
+        if self.is_memory:
+            return io.BytesIO(self.getvalue())
+        if self.filesystem is None:
+            return open(self.path, "rb")
+        if isinstance(self.filesystem, pafs.FileSystem):
+            return self.filesystem.open_input_file(self.path)  # NativeFile is a file object
+        return self.filesystem.open(self.path, "rb")
+
+    # -- writing --------------------------------------------------------------------------
+    def open_output(self) -> Any:
+        if self.is_memory:
+            self._sink = io.BytesIO()
+            return _KeepOpen(self._sink)
+        if self.filesystem is None:
+            return open(self.path, "wb")
+        if isinstance(self.filesystem, pafs.FileSystem):
+            return self.filesystem.open_output_stream(self.path)
+        return self.filesystem.open(self.path, "wb")
+
+    def getvalue(self) -> bytes:
+        if self._sink is not None and self._sink.getbuffer().nbytes:
+            return self._sink.getvalue()
+        if self._data is not None:
+            return self._data
+        raise FileNotFoundError(f"{self.path}: nothing written to this memory location yet")
+
+    def size(self) -> int:
+        """Bytes stored at this location."""
+        if self.is_memory:
+            return len(self.getvalue())
+        if self.filesystem is None:
+            return os.path.getsize(self.path)
+        if isinstance(self.filesystem, pafs.FileSystem):
+            return self.filesystem.get_file_info(self.path).size
+        return int(self.filesystem.size(self.path))
+
+    def pyarrow_filesystem(self) -> tuple[pafs.FileSystem | None, str]:
+        """(filesystem, path) in pyarrow's terms, wrapping fsspec filesystems if needed."""
+        if self.filesystem is None:
+            return None, self.path
+        if isinstance(self.filesystem, pafs.FileSystem):
+            return self.filesystem, self.path
+        return pafs.PyFileSystem(pafs.FSSpecHandler(self.filesystem)), self.path
+
+
+class _KeepOpen(io.RawIOBase):
+    """Wraps a BytesIO so an engine's ``close()`` does not discard what it wrote."""
+
+    def __init__(self, sink: io.BytesIO):
+        self._sink = sink
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        return self._sink.write(b)
+
+    def tell(self) -> int:
+        return self._sink.tell()
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        super().close()
+
+
+class Codec(ABC):
+    """One storage format.  Subclasses set the class attributes and implement write/read."""
+
+    name: str = ""
+    extension: str = ""
+    engines: dict[str, EngineSpec] = {}
+    default_compression: str = "none"
+    quick_compressions: tuple[str, ...] = ("none",)  # the subset the quick profile runs
+    has_row_groups: bool = False
+    description: str = ""
+
+    # -- capability queries -----------------------------------------------------------------
+    def engine(self, name: str) -> EngineSpec:
+        try:
+            return self.engines[name]
+        except KeyError:
+            raise UnknownNameError(f"{self.name} engine", name, self.engines) from None
+
+    def writers(self) -> list[EngineSpec]:
+        return [e for e in self.engines.values() if e.can_write]
+
+    def readers(self) -> list[EngineSpec]:
+        return [e for e in self.engines.values() if e.can_read]
+
+    def compressions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for e in self.writers():
+            for c in e.write_compressions:
+                seen[c] = None
+        return list(seen)
+
+    def check_write_case(self, engine: str, compression: str) -> None:
+        spec = self.engine(engine)
+        if not spec.can_write:
+            raise UnsupportedCaseError(f"{self.name}: engine {engine!r} cannot write")
+        if compression not in spec.write_compressions:
+            raise UnknownNameError(
+                f"{self.name}/{engine} compression", compression, spec.write_compressions
+            )
+
+    def file_name(self, stem: str, compression: str) -> str:
+        suffix = ".gz" if compression == "gzip" and self.name in ("csv", "json") else ""
+        return f"{stem}.{self.extension}{suffix}"
+
+    # -- the two timed operations -----------------------------------------------------------
+    def writer_input(self, table: pa.Table, engine: str) -> Any:
+        """The data in the shape the engine's user already holds it (untimed).
+
+        A pandas user calls ``to_csv``/``to_parquet`` on a DataFrame they have, so building the
+        DataFrame is setup, not part of the write.  Engines named ``pandas``/``fastparquet`` get
+        a DataFrame (nullable ints stay nullable), the others the Arrow table.
+        """
+        if engine in ("pandas", "fastparquet"):
+            return to_pandas_for_writing(table)
+        return table
+
+    @abstractmethod
+    def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
+        """Encode ``data`` (from :meth:`writer_input`) to ``location`` (timed)."""
+
+    @abstractmethod
+    def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
+        """Decode ``location``, applying projection and predicate (timed); native result."""
+
+    # -- untimed helpers ---------------------------------------------------------------------
+    def prepare(self, table: pa.Table) -> tuple[pa.Table, list[Conversion]]:
+        """Convert columns this format cannot store; every conversion is recorded."""
+        return table, []
+
+    def to_arrow(self, result: Any) -> pa.Table:
+        """Turn an engine's native result (Arrow table or pandas DataFrame) into Arrow."""
+        return native_to_arrow(result)
+
+
+def to_pandas_for_writing(table: pa.Table) -> Any:
+    """Arrow -> pandas the way a careful user does it: integer and bool columns with nulls keep
+    pandas' nullable dtypes instead of silently becoming float64/object (TRAPS.md)."""
+    import pandas as pd
+
+    mapping = {
+        pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+        pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype(),
+    }
+    nullable = {f.name for f in table.schema if table.column(f.name).null_count > 0}
+    frame = table.to_pandas(types_mapper=lambda t: None)  # numpy dtypes where lossless
+    for name in nullable:
+        dtype = mapping.get(table.schema.field(name).type)
+        if dtype is not None:
+            frame[name] = table.column(name).to_pandas(types_mapper=mapping.get)
+    return frame
+
+
+def native_to_arrow(result: Any) -> pa.Table:
+    if isinstance(result, pa.Table):
+        return result
+    if isinstance(result, pa.RecordBatch):
+        return pa.Table.from_batches([result])
+    import pandas as pd
+
+    if isinstance(result, pd.DataFrame):
+        return pa.Table.from_pandas(result, preserve_index=False)
+    if isinstance(result, list):
+        return pa.Table.from_pylist(result)
+    raise TypeError(f"cannot turn {type(result).__name__} into an Arrow table")
+
+
+def stringify_unsupported(
+    table: pa.Table, unsupported: callable, to_type: pa.DataType, reason: str
+) -> tuple[pa.Table, list[Conversion]]:
+    """Cast every column whose type satisfies ``unsupported`` to ``to_type`` (recorded)."""
+    conversions: list[Conversion] = []
+    for i, f in enumerate(table.schema):
+        if unsupported(f.type):
+            new = _to_text(table.column(i), to_type)
+            table = table.set_column(i, pa.field(f.name, new.type, f.nullable), new)
+            conversions.append(Conversion(f.name, str(f.type), str(new.type), reason))
+    return table, conversions
+
+
+def _to_text(column: pa.ChunkedArray, to_type: pa.DataType) -> pa.ChunkedArray:
+    import json as _json
+
+    t = column.type
+    if pa.types.is_dictionary(t):
+        return column.cast(t.value_type).cast(to_type) if t.value_type != to_type else column.cast(to_type)
+    if pa.types.is_nested(t):
+        values = [None if v is None else _json.dumps(v, default=str) for v in column.to_pylist()]
+        return pa.chunked_array([pa.array(values, type=to_type)])
+    return column.cast(to_type)
+
+
+def is_nested(t: pa.DataType) -> bool:
+    return pa.types.is_nested(t)
+
+
+def pandas_columns_for(request: ReadRequest) -> list[str] | None:
+    """Columns a pandas reader should load: the projection plus the predicate column."""
+    if request.columns is None:
+        return None
+    cols = list(request.columns)
+    if request.predicate is not None and request.predicate.column not in cols:
+        cols.append(request.predicate.column)
+    return cols
+
+
+def finish_pandas(frame: Any, request: ReadRequest) -> Any:
+    """Apply an after-read predicate and the final projection to a pandas frame."""
+    if request.predicate is not None:
+        frame = request.predicate.apply_pandas(frame)
+    if request.columns is not None:
+        frame = frame[list(request.columns)]
+    return frame
+
+
+def finish_arrow(table: pa.Table, request: ReadRequest) -> pa.Table:
+    """Apply an after-read predicate and the final projection to an Arrow table."""
+    if request.predicate is not None:
+        table = request.predicate.apply_arrow(table)
+    if request.columns is not None:
+        table = table.select(list(request.columns))
+    return table

@@ -1,0 +1,104 @@
+"""CSV: the lowest-common-denominator text format.
+
+Measured because it is what most data arrives as.  Engines side by side: pyarrow.csv (multi-
+threaded C++ parser and writer), pandas' C parser and pandas' pyarrow parser.  CSV has no types,
+no nesting and no statistics, so:
+
+* nested columns (structs, lists) are written as JSON text (a recorded, lossy conversion);
+* projection can skip converting columns but still parses every byte;
+* a predicate is always applied after reading (nothing to prune with).
+
+The pyarrow reader is given the written schema (``column_types``), as a careful engineer would;
+pandas readers are called with their defaults, the way most users call them, and the fidelity
+check names what that changes (timezones, nullable ints, decimals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from formats import register
+from formats.base import (
+    Codec,
+    EngineSpec,
+    Location,
+    ReadRequest,
+    WriteOptions,
+    finish_arrow,
+    finish_pandas,
+    is_nested,
+    pandas_columns_for,
+    stringify_unsupported,
+)
+
+_COMPRESSIONS = ("none", "gzip")
+
+
+@register
+class CsvCodec(Codec):
+    name = "csv"
+    extension = "csv"
+    description = "comma-separated text; no types, no statistics"
+    engines = {
+        "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS, projection=True),
+        "pandas": EngineSpec("pandas", True, True, _COMPRESSIONS, projection=True),
+        "pandas-pyarrow": EngineSpec("pandas-pyarrow", False, True, (), projection=True),
+    }
+    quick_compressions = ("none",)
+
+    def prepare(self, table: pa.Table) -> tuple[pa.Table, list]:
+        return stringify_unsupported(
+            table, is_nested, pa.string(), "CSV has no nested types; written as JSON text"
+        )
+
+    def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
+        self.check_write_case(engine, options.compression)
+        with location.open_output() as raw:
+            sink = pa.CompressedOutputStream(raw, "gzip") if options.compression == "gzip" else raw
+            try:
+                if engine == "pyarrow":
+                    pacsv.write_csv(data, sink)
+                else:
+                    # pandas writes text; encode once into the (possibly compressing) sink.
+                    text = data.to_csv(index=False)
+                    sink.write(text.encode("utf-8"))
+            finally:
+                if sink is not raw:
+                    sink.close()
+
+    def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
+        compressed = location.path.endswith(".gz")
+        if engine == "pyarrow":
+            convert = pacsv.ConvertOptions(
+                column_types=request.schema if request.schema is not None else None,
+                include_columns=_arrow_columns(request),
+            )
+            source = location.open_input()
+            if compressed:
+                source = pa.CompressedInputStream(source, "gzip")
+            return finish_arrow(pacsv.read_csv(source, convert_options=convert), request)
+
+        import pandas as pd
+
+        pandas_engine = "pyarrow" if engine == "pandas-pyarrow" else "c"
+        with location.open_python_input() as f:
+            frame = pd.read_csv(
+                f,
+                engine=pandas_engine,
+                usecols=pandas_columns_for(request),
+                compression="gzip" if compressed else None,
+            )
+        return finish_pandas(frame, request)
+
+
+def _arrow_columns(request: ReadRequest) -> list[str]:
+    """pyarrow.csv's include_columns: projection plus the predicate column (empty = all)."""
+    if request.columns is None:
+        return []
+    cols = list(request.columns)
+    if request.predicate is not None and request.predicate.column not in cols:
+        cols.append(request.predicate.column)
+    return cols

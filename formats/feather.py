@@ -1,0 +1,64 @@
+"""Feather (Arrow IPC file): the "no parsing" reference.
+
+Measured as the floor: bytes on disk are Arrow's own memory layout, so reading is a copy (or a
+memory map) rather than a decode.  Compression none/lz4/zstd by buffer.  Engines: ``pyarrow``
+(write and read with column projection) and ``pandas`` (``read_feather``).  No statistics, so a
+predicate is applied after reading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from formats import register
+from formats.base import (
+    Codec,
+    EngineSpec,
+    Location,
+    ReadRequest,
+    WriteOptions,
+    finish_arrow,
+    finish_pandas,
+)
+
+_COMPRESSIONS = ("none", "lz4", "zstd")
+
+
+@register
+class FeatherCodec(Codec):
+    name = "feather"
+    extension = "arrow"
+    description = "Arrow IPC file; in-memory layout on disk (reference)"
+    has_row_groups = True  # record batches (chunksize)
+    default_compression = "lz4"
+    quick_compressions = ("none", "lz4")
+    engines = {
+        "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS),
+        "pandas": EngineSpec("pandas", False, True, ()),
+    }
+
+    def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
+        self.check_write_case(engine, options.compression)
+        with location.open_output() as sink:
+            feather.write_feather(
+                data,
+                sink,
+                compression="uncompressed" if options.compression == "none" else options.compression,
+                chunksize=options.row_group_size,
+            )
+
+    def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
+        columns = None
+        if request.columns is not None:
+            columns = list(request.columns)
+            if request.predicate is not None and request.predicate.column not in columns:
+                columns.append(request.predicate.column)
+        with location.open_input() as f:
+            if engine == "pyarrow":
+                return finish_arrow(feather.read_table(f, columns=columns, memory_map=False), request)
+            import pandas as pd
+
+            return finish_pandas(pd.read_feather(f, columns=columns), request)

@@ -1,0 +1,112 @@
+"""The case matrix: every valid (format, engine, compression, dataset, operation).
+
+Generated from the codec registry's declared capabilities, so an invalid combination (snappy
+CSV, a writer that cannot write) is never produced.  Target-agnostic: the local and S3
+benchmarks both parametrise from here.
+
+Read cases: the full/projection/predicate workloads read the file written by the format's
+reference writer (its first writer engine) with every reader engine; files written by the other
+writers are read in full by every reader too (cross-engine interoperability).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import formats
+from formats.base import Codec, UnknownNameError
+from storagebench.profiles import Profile
+
+READ_KINDS = ("full", "projection", "predicate")
+
+
+@dataclass(frozen=True)
+class WriteCase:
+    format: str
+    engine: str
+    compression: str
+    dataset: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.format}-{self.engine}-{self.compression}-{self.dataset}"
+
+
+@dataclass(frozen=True)
+class ReadCase:
+    format: str
+    writer: str
+    reader: str
+    compression: str
+    kind: str
+    dataset: str
+
+    @property
+    def id(self) -> str:
+        via = self.reader if self.reader == self.writer else f"{self.writer}>{self.reader}"
+        return f"{self.format}-{via}-{self.compression}-{self.kind}-{self.dataset}"
+
+    @property
+    def cross_engine(self) -> bool:
+        return self.writer != self.reader and not _same_library(self.writer, self.reader)
+
+
+def _same_library(writer: str, reader: str) -> bool:
+    # pandas' pyarrow-backed readers read pyarrow files through pyarrow itself.
+    return reader.startswith(writer) or writer.startswith(reader)
+
+
+def select_codecs(names: Iterable[str] | None) -> list[Codec]:
+    if not names:
+        return list(formats.all_codecs())
+    return [formats.get_codec(n) for n in names]
+
+
+def compressions_for(codec: Codec, engine_compressions: tuple[str, ...], profile: Profile,
+                     only: Iterable[str] | None = None) -> list[str]:
+    chosen = list(engine_compressions)
+    if only:
+        valid = set(codec.compressions())
+        for c in only:
+            if c not in valid:
+                raise UnknownNameError(f"{codec.name} compression", c, valid)
+        chosen = [c for c in chosen if c in set(only)]
+    elif not profile.all_compressions:
+        chosen = [c for c in chosen if c in codec.quick_compressions]
+    return chosen
+
+
+def write_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
+                compressions: Iterable[str] | None = None) -> list[WriteCase]:
+    out = []
+    for ds in datasets:
+        for codec in codecs:
+            for engine in codec.writers():
+                for comp in compressions_for(codec, engine.write_compressions, profile, compressions):
+                    out.append(WriteCase(codec.name, engine.name, comp, ds))
+    return out
+
+
+def read_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
+               compressions: Iterable[str] | None = None) -> list[ReadCase]:
+    out = []
+    for ds in datasets:
+        for codec in codecs:
+            writers = codec.writers()
+            if not writers:
+                continue
+            reference = writers[0]
+            for comp in compressions_for(codec, reference.write_compressions, profile, compressions):
+                for reader in codec.readers():
+                    for kind in READ_KINDS:
+                        out.append(ReadCase(codec.name, reference.name, reader.name, comp, kind, ds))
+            # Cross-engine: other writers' files, read in full by every reader, default compression.
+            for writer in writers[1:]:
+                comps = compressions_for(codec, writer.write_compressions, profile, compressions)
+                comp = codec.default_compression if codec.default_compression in comps else (comps or [None])[0]
+                if comp is None:
+                    continue
+                for reader in codec.readers():
+                    out.append(ReadCase(codec.name, writer.name, reader.name, comp, "full", ds))
+    return out

@@ -1,0 +1,166 @@
+"""Bring your own data: a CSV, JSON/JSONL, Parquet, ORC, Feather/Arrow or Avro file as a dataset.
+
+The file's format is decided by its contents (magic bytes), and checked against its extension:
+a ``.parquet`` file that is really CSV is an error naming both, not a confusing engine
+traceback.  The projection workload reads the first two columns; the predicate workload takes
+the middle tenth (45%..55% quantiles) of the first orderable column (int, float, timestamp,
+date).  A file with no orderable column gets no predicate workload (skipped with that reason).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from formats.base import RangePredicate, StorageBenchInputError
+from storagebench.datasets import Dataset
+
+EXTENSIONS = {
+    ".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json",
+    ".parquet": "parquet", ".pq": "parquet", ".orc": "orc", ".feather": "feather",
+    ".arrow": "feather", ".ipc": "feather", ".avro": "avro",
+}
+
+
+class DatasetFileError(StorageBenchInputError):
+    """A dataset file that is missing, unreadable, mislabelled or empty."""
+
+
+def sniff_format(path: Path) -> str:
+    """The format a file's first and last bytes show (raises for unreadable files)."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if head.startswith(b"\x1f\x8b"):
+            with gzip.open(path, "rb") as g:
+                head = g.read(8)
+        if head[:4] == b"PAR1":
+            return "parquet"
+        if head[:3] == b"ORC":
+            return "orc"
+        if head[:6] == b"ARROW1":
+            return "feather"
+        if head[:4] == b"Obj\x01":
+            return "avro"
+    stripped = head.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DatasetFileError(f"dataset file {path}: not a recognised data file (binary, unknown magic bytes {head[:4]!r})") from None
+    return "csv"
+
+
+def load_file_dataset(path_text: str) -> Dataset:
+    path = Path(path_text).expanduser()
+    if not path.exists():
+        raise DatasetFileError(f"dataset file not found: {path}")
+    if path.is_dir():
+        raise DatasetFileError(f"dataset path is a directory, not a file: {path}")
+    if not os.access(path, os.R_OK):
+        raise DatasetFileError(f"dataset file is not readable (permissions): {path}")
+    if path.stat().st_size == 0:
+        raise DatasetFileError(f"dataset file is empty (0 bytes): {path}")
+
+    actual = sniff_format(path)
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    claimed = EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    if claimed is not None and claimed != actual:
+        raise DatasetFileError(
+            f"dataset file {path}: extension says {claimed} but the contents are {actual}; "
+            f"rename it or convert it"
+        )
+    try:
+        table = _read(path, actual)
+    except DatasetFileError:
+        raise
+    except Exception as exc:  # engine errors become one clear line naming file and format
+        raise DatasetFileError(f"cannot read dataset file {path} as {actual}: {_first_line(exc)}") from None
+    if table.num_rows == 0:
+        raise DatasetFileError(f"dataset file {path} has no rows (schema: {', '.join(table.column_names)})")
+    if table.num_columns == 0:
+        raise DatasetFileError(f"dataset file {path} has no columns")
+    table = table.combine_chunks()
+    name = path.name.split(".")[0] or "file"
+    return Dataset(name=f"file:{name}", table=table, projection=tuple(table.column_names[:2]),
+                   predicate=middle_tenth_of(table), description=f"user file ({actual})",
+                   origin=str(path))
+
+
+def _read(path: Path, fmt: str) -> pa.Table:
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter))
+    if fmt == "json":
+        return _read_json(path)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path)
+    if fmt == "orc":
+        import pyarrow.orc as paorc
+
+        return paorc.read_table(path)
+    if fmt == "feather":
+        import pyarrow.feather as feather
+
+        return feather.read_table(path)
+    if fmt == "avro":
+        try:
+            import fastavro
+        except ImportError:
+            raise DatasetFileError(f"dataset file {path} is Avro: pip install 'storagebench[avro]'") from None
+        with open(path, "rb") as f:
+            return pa.Table.from_pylist(list(fastavro.reader(f)))
+    raise DatasetFileError(f"dataset file {path}: unsupported format {fmt}")
+
+
+def _read_json(path: Path) -> pa.Table:
+    """JSON Lines via pyarrow; a single JSON array of objects via the json module."""
+    import json
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        first = f.read(64).lstrip()
+    if first.startswith(b"["):
+        with opener(path, "rb") as f:
+            records = json.load(f)
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise DatasetFileError(f"dataset file {path}: a JSON array must hold objects (one per row)")
+        return pa.Table.from_pylist(records)
+    import pyarrow.json as pajson
+
+    return pajson.read_json(path)
+
+
+def _orderable(t: pa.DataType) -> bool:
+    return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_timestamp(t)
+            or pa.types.is_date(t))
+
+
+def middle_tenth_of(table: pa.Table) -> RangePredicate | None:
+    """[45%, 55%) quantile range of the first orderable column, or None when there is none."""
+    for field in table.schema:
+        if not _orderable(field.type):
+            continue
+        values = table.column(field.name).drop_null()
+        if len(values) < 2:
+            continue
+        ordered = pc.sort_indices(values)
+        lo = values.take([ordered[int(len(values) * 0.45)].as_py()])[0].as_py()
+        hi = values.take([ordered[min(len(values) - 1, int(len(values) * 0.55))].as_py()])[0].as_py()
+        if lo == hi:
+            continue
+        return RangePredicate(field.name, lo, hi)
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

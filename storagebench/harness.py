@@ -1,0 +1,317 @@
+"""Shared machinery for format benchmarks on any target (local disk here, S3 in its module).
+
+The harness keeps everything that must stay OUT of the timed code: built datasets, tables
+prepared for each format, the engine's input (DataFrame/records), files written once for the
+read benchmarks, fresh paths for every write round.  It also runs the untimed fidelity read
+before the timed rounds and fills ``extra_info`` with the keys in :mod:`storagebench.results`.
+
+A case that cannot run (engine missing, combination unsupported by the library, file another
+engine cannot read) is recorded as an *outcome* with its reason and skipped, never crashed:
+interoperability failures are results too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyarrow as pa
+
+import formats
+from formats.base import Codec, Conversion, Location, ReadRequest, WriteOptions
+from storagebench import memory
+from storagebench.cases import ReadCase, WriteCase
+from storagebench.datasets import Dataset, resolve
+from storagebench.fidelity import compare
+from storagebench.profiles import Profile
+from storagebench.results import SUITE_FORMATS, mb_per_s
+
+
+@dataclass
+class Outcome:
+    case: str
+    suite: str
+    status: str  # "skipped" | "failed"
+    reason: str
+    dims: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"case": self.case, "suite": self.suite, "status": self.status,
+                "reason": self.reason, **self.dims}
+
+
+class CaseSkipped(Exception):
+    """Raised by the harness when a case cannot run; the message is the reason."""
+
+
+@dataclass
+class WrittenFile:
+    location: Location
+    table: pa.Table  # exactly what was written (after the format's conversions)
+    conversions: list[Conversion]
+    size: int
+
+
+class Harness:
+    """Per-session state for format benchmarks.  ``new_location`` decides the target."""
+
+    def __init__(self, profile: Profile, dataset_specs: list[str], seed: int,
+                 memory_pass: bool = True, work_dir: Path | None = None):
+        self.profile = profile
+        self.dataset_specs = dataset_specs
+        self.seed = seed
+        self.memory_pass = memory_pass and memory.supported()
+        self._own_dir = work_dir is None
+        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="storagebench-"))
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.outcomes: list[Outcome] = []
+        self._datasets: dict[str, Dataset] = {}
+        self._prepared: dict[tuple[str, str], tuple[pa.Table, list[Conversion]]] = {}
+        self._inputs: dict[tuple[str, str, str], Any] = {}
+        self._files: dict[tuple, WrittenFile | str] = {}
+        self._counter = itertools.count()
+
+    # -- datasets and prepared inputs (untimed, cached) ---------------------------------------
+    def dataset(self, spec: str) -> Dataset:
+        if spec not in self._datasets:
+            self._datasets[spec] = resolve(spec, self.profile.rows, self.seed)
+        return self._datasets[spec]
+
+    def dataset_key(self, spec: str) -> str:
+        """The name a dataset appears under in case ids and results."""
+        return self.dataset(spec).name
+
+    def prepared(self, codec: Codec, spec: str) -> tuple[pa.Table, list[Conversion]]:
+        key = (codec.name, spec)
+        if key not in self._prepared:
+            self._prepared[key] = codec.prepare(self.dataset(spec).table)
+        return self._prepared[key]
+
+    def writer_input(self, codec: Codec, engine: str, spec: str) -> Any:
+        key = (codec.name, engine, spec)
+        if key not in self._inputs:
+            self._inputs[key] = codec.writer_input(self.prepared(codec, spec)[0], engine)
+        return self._inputs[key]
+
+    def write_options(self, codec: Codec, compression: str) -> WriteOptions:
+        return WriteOptions(compression, self.profile.row_groups() if codec.has_row_groups else None)
+
+    # -- locations ----------------------------------------------------------------------------
+    def new_location(self, codec: Codec, stem: str, compression: str) -> Location:
+        """A fresh local path (the S3 harness overrides this to return S3 locations)."""
+        name = codec.file_name(f"{stem}-{next(self._counter)}", compression)
+        return Location(str(self.work_dir / name))
+
+    def discard(self, location: Location) -> None:
+        if location.is_local:
+            Path(location.path).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._own_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    # -- skip bookkeeping -----------------------------------------------------------------------
+    def skip(self, case_id: str, reason: str, status: str = "skipped", suite: str = SUITE_FORMATS,
+             **dims: Any) -> None:
+        self.outcomes.append(Outcome(case_id, suite, status, reason, dims))
+        raise CaseSkipped(reason)
+
+    def check_engines(self, codec: Codec, case_id: str, *engines: str, **dims: Any) -> None:
+        for engine in engines:
+            missing = codec.engine(engine).missing_requirement()
+            if missing:
+                self.skip(case_id, missing, **dims)
+
+    # -- write cases --------------------------------------------------------------------------
+    def run_write(self, case: WriteCase, benchmark: Any, target: str = "local",
+                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        codec = formats.get_codec(case.format)
+        dims = self._dims(case, target)
+        self.check_engines(codec, case.id, case.engine, **dims)
+        table, conversions = self.prepared(codec, case.dataset)
+        data = self.writer_input(codec, case.engine, case.dataset)
+        options = self.write_options(codec, case.compression)
+
+        # Untimed first write: proves the engine can write this data, gives the size.
+        probe = self.new_location(codec, f"probe-{case.id}", case.compression)
+        try:
+            codec.write(data, probe, case.engine, options)
+        except Exception as exc:  # an engine that cannot store this data is a result, not a crash
+            self.discard(probe)
+            self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
+        size = probe.size()
+        self.discard(probe)
+
+        written: list[Location] = []
+
+        def setup() -> tuple[tuple, dict]:
+            loc = self.new_location(codec, case.id, case.compression)  # fresh path per round
+            written.append(loc)
+            return (data, loc, case.engine, options), {}
+
+        benchmark.pedantic(codec.write, setup=setup, rounds=self.profile.rounds, iterations=1,
+                           warmup_rounds=0)
+        for loc in written:
+            self.discard(loc)
+
+        peak = None
+        if self.memory_pass:
+            def one_write() -> None:
+                loc = self.new_location(codec, f"mem-{case.id}", case.compression)
+                codec.write(data, loc, case.engine, options)
+            peak = memory.peak_memory_bytes(one_write)
+
+        ds = self.dataset(case.dataset)
+        info = {
+            **dims,
+            "operation": "write",
+            "engine": case.engine,
+            "writer_engine": case.engine,
+            "row_group_size": options.row_group_size,
+            "rows_returned": None,
+            "bytes_on_disk": size,
+            "arrow_bytes": table.nbytes,
+            "compression_ratio": (ds.arrow_bytes / size) if size else None,
+            "mb_per_s": mb_per_s(table.nbytes, _median(benchmark)),
+            "fidelity": None,  # judged on the reads of this file
+            "fidelity_lossy_columns": [c.column for c in conversions],
+            "fidelity_details": [c.describe() for c in conversions],
+            "conversions": [c.describe() for c in conversions],
+            "peak_memory_bytes": peak,
+            "peak_memory_method": memory.METHOD if peak is not None else None,
+            **(extra or {}),
+        }
+        benchmark.extra_info.update(info)
+        return info
+
+    # -- read cases ---------------------------------------------------------------------------
+    def written_file(self, codec: Codec, writer: str, compression: str, spec: str) -> WrittenFile:
+        """The file the read benchmarks read, written once per (format, writer, codec, data)."""
+        key = (codec.name, writer, compression, spec)
+        cached = self._files.get(key)
+        if cached is None:
+            table, conversions = self.prepared(codec, spec)
+            loc = self.new_location(codec, f"read-{codec.name}-{writer}-{compression}-{self.dataset_key(spec)}",
+                                    compression)
+            try:
+                codec.write(self.writer_input(codec, writer, spec), loc, writer,
+                            self.write_options(codec, compression))
+                cached = WrittenFile(loc, table, conversions, loc.size())
+            except Exception as exc:
+                cached = f"{writer} cannot write this data: {_summary(exc)}"
+            self._files[key] = cached
+        if isinstance(cached, str):
+            raise CaseSkipped(cached)
+        return cached
+
+    def read_request(self, case: ReadCase, written: WrittenFile,
+                     engine_options: dict[str, Any] | None = None) -> ReadRequest | None:
+        ds = self.dataset(case.dataset)
+        if case.kind == "projection":
+            return ReadRequest(columns=ds.projection, schema=written.table.schema,
+                               engine_options=engine_options or {})
+        if case.kind == "predicate":
+            if ds.predicate is None:
+                return None
+            return ReadRequest(predicate=ds.predicate, schema=written.table.schema,
+                               engine_options=engine_options or {})
+        return ReadRequest(schema=written.table.schema, engine_options=engine_options or {})
+
+    def expected(self, request: ReadRequest, written: WrittenFile) -> pa.Table:
+        table = written.table
+        if request.predicate is not None:
+            table = request.predicate.apply_arrow(table)
+        if request.columns is not None:
+            table = table.select(list(request.columns))
+        return table
+
+    def run_read(self, case: ReadCase, benchmark: Any, target: str = "local",
+                 location_for: Callable[[WrittenFile], Location] | None = None,
+                 engine_options: dict[str, Any] | None = None,
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        codec = formats.get_codec(case.format)
+        dims = self._dims(case, target)
+        self.check_engines(codec, case.id, case.writer, case.reader, **dims)
+        try:
+            written = self.written_file(codec, case.writer, case.compression, case.dataset)
+        except CaseSkipped as exc:
+            self.skip(case.id, str(exc), **dims)
+        request = self.read_request(case, written, engine_options)
+        if request is None:
+            self.skip(case.id, f"dataset {case.dataset!r} has no orderable column for a predicate", **dims)
+        location = location_for(written) if location_for else written.location
+
+        # Untimed fidelity read (doubles as warm-up): a wrong or failed read is recorded.
+        try:
+            result = codec.read(location, case.reader, request)
+            actual = codec.to_arrow(result)
+        except Exception as exc:
+            self.skip(case.id, f"{case.reader} cannot read the {case.writer}-written file: {_summary(exc)}",
+                      status="failed", **dims)
+        verdict = compare(self.expected(request, written), actual, written.conversions)
+
+        benchmark.pedantic(codec.read, args=(location, case.reader, request),
+                           rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
+
+        peak = memory.peak_memory_bytes(lambda: codec.read(location, case.reader, request)) \
+            if self.memory_pass else None
+        ds = self.dataset(case.dataset)
+        spec = codec.engine(case.reader)
+        info = {
+            **dims,
+            "operation": "read",
+            "engine": case.reader,
+            "writer_engine": case.writer,
+            "reader_engine": case.reader,
+            "read_kind": case.kind,
+            "cross_engine": case.cross_engine,
+            "predicate_mode": spec.predicate if case.kind == "predicate" else None,
+            "projection_pushdown": spec.projection if case.kind == "projection" else None,
+            "row_group_size": self.write_options(codec, case.compression).row_group_size,
+            "rows_returned": actual.num_rows,
+            "bytes_on_disk": written.size,
+            "arrow_bytes": actual.nbytes,
+            "compression_ratio": (ds.arrow_bytes / written.size) if written.size else None,
+            "mb_per_s": mb_per_s(actual.nbytes, _median(benchmark)),
+            **verdict.as_info(),
+            "conversions": [c.describe() for c in written.conversions],
+            "peak_memory_bytes": peak,
+            "peak_memory_method": memory.METHOD if peak is not None else None,
+            **(extra or {}),
+        }
+        benchmark.extra_info.update(info)
+        return info
+
+    def _dims(self, case: WriteCase | ReadCase, target: str) -> dict[str, Any]:
+        ds = self.dataset(case.dataset)
+        return {
+            "suite": SUITE_FORMATS,
+            "target": target,
+            "format": case.format,
+            "compression": case.compression,
+            "dataset": ds.name,
+            "dataset_fingerprint": ds.fingerprint,
+            "dataset_arrow_bytes": ds.arrow_bytes,
+            "rows": ds.rows,
+            "columns": ds.columns,
+            "profile": self.profile.name,
+            "seed": self.seed,
+        }
+
+
+def _median(benchmark: Any) -> float | None:
+    stats = getattr(benchmark, "stats", None)
+    if stats is None:
+        return None
+    inner = getattr(stats, "stats", stats)
+    return getattr(inner, "median", None)
+
+
+def _summary(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    return f"{type(exc).__name__}: {text[:300]}"

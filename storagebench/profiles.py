@@ -1,0 +1,48 @@
+"""Run profiles: how big and how many times.  ``quick`` must finish the local matrix in about a
+minute on 2 cores; ``standard`` and ``full`` trade time for volume and repeat count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from formats.base import UnknownNameError
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    rows: int  # rows per generated dataset (wide builds rows // 10)
+    rounds: int  # timed rounds per case (pytest-benchmark pedantic rounds)
+    all_compressions: bool  # False: each codec's quick_compressions only
+    row_group_rows: int | None  # rows per Parquet row group / ORC stripe / Arrow batch; None: rows // 10
+    harness_rows: int  # rows of the harness-overhead Parquet file
+    description: str
+
+    def row_groups(self) -> int:
+        return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
+
+    def with_rows(self, rows: int) -> "Profile":
+        return replace(self, rows=rows, row_group_rows=None, harness_rows=min(self.harness_rows, rows))
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": Profile("quick", 20_000, 3, False, None, 200_000,
+                     "20k rows, 3 rounds, common compressions: about a minute locally"),
+    "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
+                        "200k rows, 5 rounds, every compression"),
+    "full": Profile("full", 1_000_000, 7, True, None, 1_000_000,
+                    "1M rows, 7 rounds, every compression"),
+}
+
+
+def get_profile(name: str, rows: int | None = None) -> Profile:
+    try:
+        profile = PROFILES[name]
+    except KeyError:
+        raise UnknownNameError("profile", name, PROFILES) from None
+    if rows is not None:
+        if rows < 1:
+            raise ValueError(f"--rows must be >= 1, got {rows}")
+        profile = profile.with_rows(rows)
+    return profile

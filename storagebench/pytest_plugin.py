@@ -1,0 +1,168 @@
+"""pytest glue: command-line options, case parametrisation, fixtures and JSON additions.
+
+``benchmarks/conftest.py`` imports everything from here, so ``pytest benchmarks/`` takes the
+suite's options next to pytest-benchmark's own (``--benchmark-json``, ``--benchmark-autosave``,
+``--benchmark-compare``, ``--benchmark-histogram`` ...):
+
+    --profile quick|standard|full   rows, rounds and compressions (default quick)
+    --rows N                        override the profile's rows per dataset
+    --formats csv,parquet           only these formats (default: all registered)
+    --datasets numeric,mixed        only these generated datasets (default: all)
+    --dataset PATH                  the user's own file as a dataset (repeatable)
+    --compressions none,zstd        only these compressions (default: the profile's)
+    --seed N                        data seed (default 42)
+    --no-memory                     skip the separate peak-memory pass
+
+Bad option values stop the run before anything is timed, with a message naming the value and
+the valid choices.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+import formats
+from formats.base import StorageBenchInputError
+from storagebench import datasets as dataset_registry
+from storagebench import environment
+from storagebench.cases import read_cases, select_codecs, write_cases
+from storagebench.harness import CaseSkipped, Harness
+from storagebench.profiles import get_profile
+from storagebench.results import SCHEMA_VERSION
+
+_HARNESS_KEY = "_storagebench_harness"
+_OUTCOME_SOURCES = "_storagebench_outcome_sources"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("storagebench", "storagebench: what to measure")
+    group.addoption("--profile", default="quick", help="quick | standard | full (default quick)")
+    group.addoption("--rows", type=int, default=None, help="rows per generated dataset (overrides the profile)")
+    group.addoption("--formats", default="", help="comma list of formats (default: all)")
+    group.addoption("--datasets", default="", help="comma list of generated datasets (default: all)")
+    group.addoption("--dataset", action="append", default=[], metavar="PATH",
+                    help="your own CSV/JSON/Parquet/ORC/Feather/Avro file as a dataset (repeatable)")
+    group.addoption("--compressions", default="", help="comma list of compressions (default: the profile's)")
+    group.addoption("--seed", type=int, default=42, help="data seed (default 42)")
+    group.addoption("--no-memory", action="store_true", help="skip the peak-memory pass")
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+class SuiteConfig:
+    """Validated options, built once at configure time (errors become usage errors)."""
+
+    def __init__(self, config: pytest.Config):
+        opt = config.getoption
+        self.profile = get_profile(opt("--profile"), opt("--rows"))
+        self.seed = opt("--seed")
+        self.codecs = select_codecs(_split(opt("--formats")))
+        self.compressions = _split(opt("--compressions")) or None
+        names = _split(opt("--datasets"))
+        paths = list(opt("--dataset"))
+        valid = dataset_registry.generator_names()
+        for name in names:
+            if name not in valid:
+                raise formats.UnknownNameError("dataset", name, valid)
+        if not names and not paths:
+            names = valid
+        for path in paths:
+            dataset_registry.load_file_dataset(path)  # fail now, clearly, if the file is bad
+        self.dataset_specs = names + [str(Path(p)) for p in paths]
+        if self.compressions:
+            known = {c for codec in self.codecs for c in codec.compressions()}
+            bad = [c for c in self.compressions if c not in known]
+            if bad:
+                raise formats.UnknownNameError("compression", bad[0], known)
+        self.memory = not opt("--no-memory")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        config._storagebench = SuiteConfig(config)  # type: ignore[attr-defined]
+    except (StorageBenchInputError, ValueError) as exc:
+        raise pytest.UsageError(f"storagebench: {exc}") from None
+    setattr(config, _OUTCOME_SOURCES, [])
+
+
+def suite_config(config: pytest.Config) -> SuiteConfig:
+    return config._storagebench  # type: ignore[attr-defined]
+
+
+def register_outcome_source(config: pytest.Config, source: Any) -> None:
+    """Other suites (S3, DynamoDB) register an object with ``.outcomes`` for the JSON."""
+    getattr(config, _OUTCOME_SOURCES).append(source)
+
+
+def case_label(spec: str) -> str:
+    return Path(spec).stem if ("/" in spec or "." in spec) else spec
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    cfg = suite_config(metafunc.config)
+    if "write_case" in metafunc.fixturenames:
+        cases = write_cases(cfg.codecs, cfg.dataset_specs, cfg.profile, cfg.compressions)
+        metafunc.parametrize("write_case", cases, ids=[_id(c) for c in cases])
+    if "read_case" in metafunc.fixturenames:
+        cases = read_cases(cfg.codecs, cfg.dataset_specs, cfg.profile, cfg.compressions)
+        metafunc.parametrize("read_case", cases, ids=[_id(c) for c in cases])
+
+
+def _id(case: Any) -> str:
+    return case.id.replace(case.dataset, case_label(case.dataset))
+
+
+@pytest.fixture(scope="session")
+def suite(request: pytest.FixtureRequest) -> SuiteConfig:
+    return suite_config(request.config)
+
+
+@pytest.fixture(scope="session")
+def harness(request: pytest.FixtureRequest, suite: SuiteConfig) -> Iterator[Harness]:
+    h = Harness(suite.profile, suite.dataset_specs, suite.seed, memory_pass=suite.memory)
+    setattr(request.config, _HARNESS_KEY, h)
+    register_outcome_source(request.config, h)
+    yield h
+    h.close()
+
+
+@contextlib.contextmanager
+def skips_reported() -> Iterator[None]:
+    """Turn the harness's CaseSkipped into pytest skips (the reason is kept for the JSON)."""
+    try:
+        yield
+    except CaseSkipped as exc:
+        pytest.skip(str(exc))
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict) -> None:
+    cfg = suite_config(config)
+    harness: Harness | None = getattr(config, _HARNESS_KEY, None)
+    described = {}
+    if harness is not None:
+        for spec in cfg.dataset_specs:
+            try:
+                ds = harness.dataset(spec)
+            except Exception:
+                continue
+            described[ds.name] = {"rows": ds.rows, "columns": ds.columns, "arrow_bytes": ds.arrow_bytes,
+                                  "fingerprint": ds.fingerprint, "origin": ds.origin,
+                                  "description": ds.description}
+    outcomes = [o.as_json() for src in getattr(config, _OUTCOME_SOURCES, []) for o in src.outcomes]
+    output_json["storagebench"] = {
+        "schema_version": SCHEMA_VERSION,
+        "profile": cfg.profile.name,
+        "rows": cfg.profile.rows,
+        "rounds": cfg.profile.rounds,
+        "seed": cfg.seed,
+        "versions": environment.library_versions(),
+        "machine": environment.machine(),
+        "datasets": described,
+        "outcomes": outcomes,
+    }
