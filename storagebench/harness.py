@@ -136,16 +136,6 @@ class Harness:
         data = self.writer_input(codec, case.engine, case.dataset)
         options = self.write_options(codec, case.compression)
 
-        # Untimed first write: proves the engine can write this data, gives the size.
-        probe = self.new_location(codec, f"probe-{case.id}", case.compression)
-        try:
-            codec.write(data, probe, case.engine, options)
-        except Exception as exc:  # an engine that cannot store this data is a result, not a crash
-            self.discard(probe)
-            self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
-        size = probe.size()
-        self.discard(probe)
-
         written: list[Location] = []
 
         def setup() -> tuple[tuple, dict]:
@@ -153,8 +143,14 @@ class Harness:
             written.append(loc)
             return (data, loc, case.engine, options), {}
 
-        benchmark.pedantic(codec.write, setup=setup, rounds=self.profile.rounds, iterations=1,
-                           warmup_rounds=0)
+        try:
+            benchmark.pedantic(codec.write, setup=setup, rounds=self.profile.rounds, iterations=1,
+                               warmup_rounds=0)
+        except Exception as exc:  # an engine that cannot store this data is a result, not a crash
+            for loc in written:
+                self.discard(loc)
+            self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
+        size = written[0].size()
         for loc in written:
             self.discard(loc)
 

@@ -2,7 +2,9 @@
 
 Why a fork: the parent's heap already holds datasets, cached files and allocator free lists;
 measuring in-process would mix them in.  The child starts as a copy of the parent, returns
-freed Arrow and malloc memory to the OS, resets the kernel's high-water mark
+freed Arrow and malloc memory to the OS (so the operation's allocations fault in new pages
+instead of silently reusing cached ones; Python garbage is deliberately NOT collected, for the
+same reason), resets the kernel's high-water mark
 (``/proc/self/clear_refs`` value 5, Linux >= 4.0), runs the operation once and reports
 ``VmHWM - VmRSS(before)``: the extra resident memory the operation needed, including Arrow's C++
 buffers, numpy arrays and Python objects alike.
@@ -15,7 +17,6 @@ on systems without ``clear_refs`` the measurement is skipped (None), never guess
 from __future__ import annotations
 
 import ctypes
-import gc
 import os
 import select
 import signal
@@ -34,7 +35,6 @@ def _status_kib(field: str) -> int:
 
 
 def _release_free_memory() -> None:
-    gc.collect()
     try:
         import pyarrow as pa
 

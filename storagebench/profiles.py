@@ -27,8 +27,8 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile("quick", 20_000, 3, False, None, 200_000,
-                     "20k rows, 3 rounds, common compressions: about a minute locally"),
+    "quick": Profile("quick", 10_000, 3, False, None, 200_000,
+                     "10k rows, 3 rounds, common compressions: about a minute locally"),
     "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
                         "200k rows, 5 rounds, every compression"),
     "full": Profile("full", 1_000_000, 7, True, None, 1_000_000,

@@ -1,0 +1,49 @@
+"""``storagebench`` command line.  Subcommands are modules found through ``_COMMAND_MODULES``:
+each exposes ``register(subparsers)`` that adds its parser and sets ``handler``.  Adding a
+subcommand is one module plus one line here.
+
+User errors (unknown names, bad files, unreachable endpoints) print one clear line and exit 2;
+they never show a traceback from inside a library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from formats.base import StorageBenchInputError
+
+_COMMAND_MODULES = (
+    "storagebench.commands.run",
+    "storagebench.commands.list",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storagebench",
+        description="Measure storage formats and access patterns; read the report; choose.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except StorageBenchInputError as exc:
+        print(f"storagebench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("storagebench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
