@@ -1,0 +1,57 @@
+"""Write a dataset in a format to S3 and describe it for the catalog (the capture step's input).
+
+Each dataset x format is written once (untimed) with the format's reference writer and default
+compression to ``s3://bucket/prefix/<dataset>/<format>/``, the folder being the table location
+(Glue/Athena tables point at folders, never at single files).  The TableInput built from it
+records the measured row count and object size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from formats.base import Codec, Location, WriteOptions
+from storagebench.catalog import GlueCatalog, table_name
+from storagebench.datasets import Dataset
+from storagebench.threevs.s3target import S3Target
+
+
+@dataclass
+class CapturedFile:
+    dataset: str
+    format: str
+    table: str  # Glue table name
+    location: Location  # the object, on pyarrow's S3 filesystem
+    folder_uri: str  # s3://bucket/prefix/dataset/format/ (the table location)
+    schema: pa.Schema  # what was written (after the format's conversions)
+    rows: int
+    size: int
+    table_input: dict[str, Any]
+
+
+def capture(target: S3Target, catalog: GlueCatalog, bucket: str, prefix: str, dataset: Dataset,
+            codec: Codec) -> CapturedFile:
+    """Write ``dataset`` as ``codec`` to S3 and build its TableInput (not yet created)."""
+    table, _ = codec.prepare(dataset.table)
+    writer = codec.writers()[0].name
+    folder = f"{prefix}/{dataset.name}/{codec.name}"
+    name = codec.file_name("part-00000", codec.default_compression)
+    location = Location(f"{bucket}/{folder}/{name}", filesystem=target.arrow_fs())
+    rows_per_group = max(1, table.num_rows // 10) if codec.has_row_groups else None
+    codec.write(codec.writer_input(table, writer), location, writer,
+                WriteOptions(codec.default_compression, rows_per_group))
+    size = location.size()
+    avro = None
+    if codec.name == "avro":
+        from formats.avro import avro_schema
+
+        avro = avro_schema(table.schema)  # the writer schema, for avro.schema.literal
+    tname = table_name(dataset.name, codec.name)
+    folder_uri = f"s3://{bucket}/{folder}/"
+    table_input = catalog.table_input(tname, codec.name, table.schema, folder_uri, rows=table.num_rows,
+                                      size_bytes=size, avro_schema=avro)
+    return CapturedFile(dataset.name, codec.name, tname, location, folder_uri, table.schema,
+                        table.num_rows, size, table_input)
