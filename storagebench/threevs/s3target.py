@@ -28,6 +28,7 @@ from urllib.parse import parse_qs
 import pyarrow.fs as pafs
 
 from storagebench.aws import client as aws_client
+from storagebench.prices import region_prices
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 
 
@@ -68,6 +69,15 @@ class RequestCounts:
     def lists(self) -> int:
         return self.by_op["s3:LIST"]
 
+    def request_cost_usd(self, region: str = DEFAULT_REGION, storage_class: str = "STANDARD") -> float:
+        """Request charges for these counts (S3 by class, Glue per million) from the price table."""
+        prices = region_prices(region)
+        cls = prices["s3"]["storage_classes"][storage_class]
+        s3 = (self.puts * cls["put_per_1000"] + self.gets * cls["get_per_1000"]
+              + self.lists * prices["s3"]["list_per_1000"]) / 1000
+        glue = self.glue_requests * prices["glue"]["requests_per_million"] / 1e6
+        return s3 + glue
+
     def as_info(self) -> dict[str, Any]:
         """The extra_info form: total requests, per-operation counts and bytes."""
         return {
@@ -77,6 +87,7 @@ class RequestCounts:
             "requests_by_op": dict(sorted(self.by_op.items())),
             "bytes_sent": self.bytes_sent,
             "bytes_received": self.bytes_received,
+            "request_cost_usd": self.request_cost_usd(),
         }
 
 
@@ -94,7 +105,9 @@ def _classify(environ: dict[str, Any]) -> tuple[str, str]:
             return "s3", "LIST"  # bucket-level GET is a listing
         return "s3", "GET-range" if environ.get("HTTP_RANGE") else "GET"
     if method == "POST" and "restore" in query:
-        return "s3", "POST-restore"
+        return "s3", "POST-restore"  # priced by the restore tier, not as a PUT
+    if method == "POST" and "delete" in query:
+        return "s3", "POST-delete"  # DeleteObjects: deletes are free
     return "s3", method
 
 
@@ -111,20 +124,24 @@ class _CountingMiddleware:
             return self.app(environ, start_response)
         service, op = _classify(environ)
         sent = int(environ.get("CONTENT_LENGTH") or 0)
-        return self._count(self.app(environ, start_response), service, op, sent)
+        # Counted on arrival and per chunk *before* it is sent: the client may move on as soon
+        # as the last byte arrives, so counting after the response would race with it.
+        with self.lock:
+            listeners = list(self.active)
+            for counts in listeners:
+                counts.add(service, op, sent, 0)
+        return self._count_body(self.app(environ, start_response), listeners)
 
-    def _count(self, body: Iterable[bytes], service: str, op: str, sent: int) -> Iterator[bytes]:
-        received = 0
+    def _count_body(self, body: Iterable[bytes], listeners: list[RequestCounts]) -> Iterator[bytes]:
         try:
             for chunk in body:
-                received += len(chunk)
+                with self.lock:
+                    for counts in listeners:
+                        counts.bytes_received += len(chunk)
                 yield chunk
         finally:
             if hasattr(body, "close"):
                 body.close()
-            with self.lock:
-                for counts in self.active:
-                    counts.add(service, op, sent, received)
 
 
 class S3Target:
@@ -153,13 +170,19 @@ class S3Target:
         return self._clients[service]
 
     def arrow_fs(self) -> pafs.S3FileSystem:
-        """pyarrow's S3 client on this endpoint (it ignores AWS_ENDPOINT_URL: TRAPS.md)."""
+        """pyarrow's S3 client on this endpoint (it ignores AWS_ENDPOINT_URL: TRAPS.md).
+
+        ``allow_delayed_open=True``: a small object is uploaded with one PutObject.  Without it
+        pyarrow opens a multipart upload for every object (initiate, part, complete: 3 requests,
+        measured here), which would triple the request count of every small-files workload.
+        """
         return pafs.S3FileSystem(
             access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
             secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"],
             region=self.region,
             endpoint_override=f"{self.server.host}:{self.server.port}",
             scheme="http",
+            allow_delayed_open=True,
             connect_timeout=3,
             request_timeout=60,
         )
