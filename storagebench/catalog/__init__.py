@@ -198,7 +198,8 @@ class GlueCatalog:
         """Replace a table's columns after checking old files of its format survive the change."""
         table = self.get_table(name)
         fmt = catalog_format(table["Parameters"]["storagebench:format"])
-        check_evolution(fmt, name, self.columns(name), new_columns)
+        old = [Column(c["Name"], c["Type"], c.get("Comment", "")) for c in table["StorageDescriptor"]["Columns"]]
+        check_evolution(fmt, name, old, new_columns)
         descriptor = dict(table["StorageDescriptor"])
         descriptor["Columns"] = [c.as_glue() for c in new_columns]
         table_input = {k: table[k] for k in ("Name", "TableType", "Parameters", "PartitionKeys") if k in table}

@@ -32,17 +32,30 @@ class CapturedFile:
     table_input: dict[str, Any]
 
 
-def capture(target: S3Target, catalog: GlueCatalog, bucket: str, prefix: str, dataset: Dataset,
-            codec: Codec) -> CapturedFile:
-    """Write ``dataset`` as ``codec`` to S3 and build its TableInput (not yet created)."""
+def encode(dataset: Dataset, codec: Codec) -> tuple[bytes, pa.Table]:
+    """The file bytes of ``dataset`` in ``codec``'s reference writer and default compression,
+    and the table as written (after the format's conversions)."""
     table, _ = codec.prepare(dataset.table)
     writer = codec.writers()[0].name
+    rows_per_group = max(1, table.num_rows // 10) if codec.has_row_groups else None
+    sink = Location.memory()
+    codec.write(codec.writer_input(table, writer), sink, writer,
+                WriteOptions(codec.default_compression, rows_per_group))
+    return sink.getvalue(), table
+
+
+def capture(target: S3Target, catalog: GlueCatalog, bucket: str, prefix: str, dataset: Dataset,
+            codec: Codec, encoded: tuple[bytes, pa.Table] | None = None) -> CapturedFile:
+    """Put ``dataset`` as ``codec`` on S3 and build its TableInput (not yet created).
+
+    ``encoded`` (from :func:`encode`) reuses bytes another suite already produced.
+    """
+    data, table = encoded or encode(dataset, codec)
     folder = f"{prefix}/{dataset.name}/{codec.name}"
     name = codec.file_name("part-00000", codec.default_compression)
     location = Location(f"{bucket}/{folder}/{name}", filesystem=target.arrow_fs())
-    rows_per_group = max(1, table.num_rows // 10) if codec.has_row_groups else None
-    codec.write(codec.writer_input(table, writer), location, writer,
-                WriteOptions(codec.default_compression, rows_per_group))
+    with location.open_output() as out:
+        out.write(data)
     size = location.size()
     avro = None
     if codec.name == "avro":

@@ -1,0 +1,132 @@
+"""pytest fixtures for the catalog, glacier, partitions, velocity and volume benchmarks.
+
+Imported by one line in benchmarks/conftest.py.  It defines fixtures only (no hooks, so it
+never shadows the core plugin's ``pytest_generate_tests`` / ``pytest_configure``); the benchmark
+modules parametrise themselves from the core suite options (``--profile``, ``--rows``,
+``--formats``, ``--datasets``, ``--seed``, ``--no-memory``).
+
+:class:`LifecycleSuite` is the per-session state: the embedded S3/Glue endpoint (started on
+first use), a work directory, a run id that names the Glue database and the buckets, cached
+encodings of datasets, the profile's sizes for each part, and the outcomes (skips with reasons)
+that go into the results JSON.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow as pa
+import pytest
+
+from formats.base import Codec
+from storagebench.catalog import GlueCatalog
+from storagebench.catalog.capture import encode
+from storagebench.datasets import Dataset
+from storagebench.harness import CaseSkipped, Outcome
+from storagebench.pytest_plugin import SuiteConfig, register_outcome_source, suite_config
+from storagebench.threevs.s3target import S3Target
+
+__all__ = ["lifecycle"]
+
+# Partitions on the emulated S3 cost ~13 ms per object request here (moto on 2 shared cores):
+# the quick profile keeps S3 layouts to a few dozen objects; larger profiles run every scheme.
+_S3_MAX_PARTITIONS = {"quick": 20, "standard": 500, "full": 100_000}
+# Velocity: (micro-batch rows, max appends) per profile; appends scale with --rows.
+CATALOG_ROWS = 1_000
+_VELOCITY = {"quick": (100, 50), "standard": (100, 1_000), "full": (1_000, 1_000)}
+
+
+class LifecycleSuite:
+    def __init__(self, cfg: SuiteConfig, rows_override: int | None):
+        self.cfg = cfg
+        self.profile = cfg.profile
+        self.seed = cfg.seed
+        self.rows_override = rows_override
+        self.run_id = uuid.uuid4().hex[:8]
+        self.work_dir = Path(tempfile.mkdtemp(prefix="storagebench-lifecycle-"))
+        self.outcomes: list[Outcome] = []
+        self._target: S3Target | None = None
+        self._catalog: GlueCatalog | None = None
+        self._encoded: dict[tuple[str, str, int], tuple[bytes, pa.Table]] = {}
+        self._datasets: dict[tuple[str, int], Dataset] = {}
+        self.cache: dict[Any, Any] = {}  # per-suite caches (files written once, untimed)
+
+    # -- shared resources ------------------------------------------------------------------------
+    @property
+    def target(self) -> S3Target:
+        if self._target is None:
+            self._target = S3Target()
+        return self._target
+
+    def bucket(self, purpose: str) -> str:
+        name = f"storagebench-{self.run_id}-{purpose}"
+        if ("bucket", name) not in self.cache:
+            self.target.create_bucket(name)
+            self.cache[("bucket", name)] = True
+        return name
+
+    @property
+    def catalog(self) -> GlueCatalog:
+        if self._catalog is None:
+            self._catalog = GlueCatalog(self.target.client("glue"), f"storagebench_{self.run_id}")
+            self._catalog.create_database(f"storagebench run {self.run_id}")
+        return self._catalog
+
+    def dataset(self, spec: str, rows: int | None = None) -> Dataset:
+        """A dataset at the profile's rows, or at ``rows`` (the catalog needs schemas, not volume)."""
+        rows = rows or self.profile.rows
+        if (spec, rows) not in self._datasets:
+            from storagebench.datasets import resolve
+
+            self._datasets[(spec, rows)] = resolve(spec, rows, self.seed)
+        return self._datasets[(spec, rows)]
+
+    def encoded(self, spec: str, codec: Codec, rows: int | None = None) -> tuple[bytes, pa.Table]:
+        """The dataset's file bytes in the codec's reference writer and default compression."""
+        key = (spec, codec.name, rows or self.profile.rows)
+        if key not in self._encoded:
+            self._encoded[key] = encode(self.dataset(spec, rows), codec)
+        return self._encoded[key]
+
+    def catalog_rows(self) -> int:
+        # A catalog entry depends on the schema, not the row count: small files keep it fast.
+        return min(self.profile.rows, CATALOG_ROWS)
+
+    # -- sizes per profile -----------------------------------------------------------------------
+    def s3_max_partitions(self) -> int:
+        return _S3_MAX_PARTITIONS.get(self.profile.name, 20)
+
+    def velocity_shape(self) -> tuple[int, int]:
+        """(rows per micro-batch, appends)."""
+        batch_rows, max_appends = _VELOCITY.get(self.profile.name, (100, 50))
+        if self.rows_override:
+            return batch_rows, max(2, min(max_appends, self.rows_override // batch_rows))
+        return batch_rows, max_appends
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+    def base_info(self, suite: str, operation: str, **extra: Any) -> dict[str, Any]:
+        return {"suite": suite, "operation": operation, "profile": self.profile.name,
+                "seed": self.seed, **extra}
+
+    def skip(self, case: str, suite: str, reason: str, **dims: Any) -> None:
+        self.outcomes.append(Outcome(case, suite, "skipped", reason, dims))
+        raise CaseSkipped(reason)
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.drop_database()
+        if self._target is not None:
+            self._target.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def lifecycle(request: pytest.FixtureRequest) -> Iterator[LifecycleSuite]:
+    state = LifecycleSuite(suite_config(request.config), request.config.getoption("--rows"))
+    register_outcome_source(request.config, state)
+    yield state
+    state.close()
