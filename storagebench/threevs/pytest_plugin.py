@@ -107,6 +107,10 @@ class LifecycleSuite:
             return batch_rows, max(2, min(max_appends, self.rows_override // batch_rows))
         return batch_rows, max_appends
 
+    def heavy_rounds(self) -> int:
+        """Rounds for operations that write hundreds of objects: one in the quick profile."""
+        return 1 if self.profile.name == "quick" else self.profile.rounds
+
     # -- bookkeeping -----------------------------------------------------------------------------
     def base_info(self, suite: str, operation: str, **extra: Any) -> dict[str, Any]:
         return {"suite": suite, "operation": operation, "profile": self.profile.name,
