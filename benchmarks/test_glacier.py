@@ -37,7 +37,7 @@ from storagebench.prices import provenance
 from storagebench.pytest_plugin import skips_reported, suite_config
 
 _keys = itertools.count()
-RESTORE_ACCESSES = 3  # accesses a restore stays "in progress" on the embedded server
+RESTORE_ACCESSES = 3  # requests per restore state step on the embedded server
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

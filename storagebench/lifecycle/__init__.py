@@ -15,7 +15,7 @@ polls with a bounded number of polls (never hangs).
 On AWS a restore takes minutes to 48 hours depending on tier (:mod:`.costs` gives the times and
 prices from the price table).  moto completes restores through its state manager;
 :func:`set_embedded_restore_polls` makes the embedded server report "in progress" for a given
-number of object accesses first, so the in-progress state is really observed.  Wall time on moto
+number of object accesses, so the in-progress state is really observed.  Wall time on moto
 says nothing about restore time: the suite reports the price table's hours instead.
 
 Bad input: restoring an object that is not archived (STANDARD etc.) raises
@@ -149,13 +149,23 @@ def wait_until_restored(s3: Any, bucket: str, key: str, max_polls: int = 50,
     raise RestoreTimeoutError(f"s3://{bucket}/{key}: restore still in progress after {max_polls} polls")
 
 
-def set_embedded_restore_polls(endpoint_url: str, accesses: int) -> None:
-    """On the embedded moto server only: keep a restore "in progress" for ``accesses`` accesses.
+# moto's S3 server looks an object up twice per request (measured: HEAD, GET and restore each
+# advance the object's state counter by 2).
+_MOTO_ACCESSES_PER_REQUEST = 2
 
-    moto's state manager advances an object's restore state after a number of accesses (manual
-    progression); 0 restores immediately.  This is an emulator control, never sent to AWS.
+
+def set_embedded_restore_polls(endpoint_url: str, requests: int) -> None:
+    """On the embedded moto server only: how long a restore stays "in progress".
+
+    moto's state manager (manual progression) moves an object's restore state one step every
+    N accesses of the object, counted from the object's creation on.  This sets N so that one
+    step takes ``requests`` requests (HEAD/GET/restore) to the object: the first look after
+    restore_object reports "in progress", and it completes ``requests`` requests later.
+    Raising it while a restore is in progress keeps it there; 0 restores immediately (moto's
+    default).  An emulator control, never sent to AWS.
     """
-    transition = {"progression": "immediate"} if accesses <= 0 else {"progression": "manual", "times": accesses}
+    transition = ({"progression": "immediate"} if requests <= 0 else
+                  {"progression": "manual", "times": requests * _MOTO_ACCESSES_PER_REQUEST})
     body = json.dumps({"model_name": "s3::keyrestore", "transition": transition}).encode()
     request = urllib.request.Request(f"{endpoint_url}/moto-api/state-manager/set-transition",
                                      data=body, method="POST")

@@ -30,7 +30,7 @@ from storagebench.harness import CaseSkipped, Outcome
 from storagebench.pytest_plugin import SuiteConfig, register_outcome_source, suite_config
 from storagebench.threevs.s3target import S3Target
 
-__all__ = ["lifecycle"]
+__all__ = ["lifecycle", "embedded_s3"]
 
 # Partitions on the emulated S3 cost ~13 ms per object request here (moto on 2 shared cores):
 # the quick profile keeps S3 layouts to a few dozen objects; larger profiles run every scheme.
@@ -134,3 +134,11 @@ def lifecycle(request: pytest.FixtureRequest) -> Iterator[LifecycleSuite]:
     register_outcome_source(request.config, state)
     yield state
     state.close()
+
+
+@pytest.fixture(scope="module")
+def embedded_s3() -> Iterator[S3Target]:
+    """A fresh embedded S3/Glue endpoint with request counting (tests import this fixture)."""
+    target = S3Target()
+    yield target
+    target.close()
