@@ -85,7 +85,7 @@ def test_catalog_create_table(benchmark, lifecycle, catalog_fmt):
     benchmark.group = "catalog-create_table"
     with skips_reported():
         captured = _captured(lifecycle, _main_dataset(lifecycle), catalog_fmt)
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(lifecycle.catalog.create_table, setup=lambda: ((_fresh_input(captured),), {}),
                                rounds=rounds, iterations=1, warmup_rounds=0)
@@ -115,7 +115,7 @@ def test_catalog_add_column(benchmark, lifecycle, catalog_fmt):
             catalog.create_table(table_input)
             return (table_input["Name"], new_column), {}
 
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(catalog.add_column, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         # The setup's create_table calls were counted too: subtract them.
@@ -163,7 +163,7 @@ def test_catalog_add_partitions(benchmark, lifecycle):
             catalog.create_table(table_input)
             return (table_input["Name"], [[d] for d in days], captured.folder_uri), {}
 
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(catalog.add_partitions, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         counts.by_op["glue:CreateTable"] -= rounds
@@ -175,7 +175,7 @@ def test_catalog_get_table(benchmark, lifecycle, catalog_fmt):
     benchmark.group = "catalog-get_table"
     with skips_reported():
         captured = _registered(lifecycle, catalog_fmt)
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(lifecycle.catalog.get_table, args=(captured.table,), rounds=rounds,
                                iterations=1, warmup_rounds=0)
@@ -197,7 +197,7 @@ def test_catalog_get_partitions(benchmark, lifecycle, partition_expression):
             expected = len(window)
         returned = lifecycle.catalog.get_partitions(name, expression)  # untimed check
         assert len(returned) == expected, f"{expression}: {len(returned)} partitions, expected {expected}"
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(lifecycle.catalog.get_partitions, args=(name, expression), rounds=rounds,
                                iterations=1, warmup_rounds=0)

@@ -69,7 +69,7 @@ def test_glacier_archive(benchmark, lifecycle, archive_case):
             keys.append(f"{fmt}/{storage_class}/{next(_keys)}/{codec.file_name('data', codec.default_compression)}")
             return (s3, bucket, keys[-1], body, storage_class), {}
 
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(archive_object, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         try:  # the archived object must not be readable before a restore
@@ -122,7 +122,7 @@ def test_glacier_restore(benchmark, lifecycle, restore_case):
             return data
 
         set_embedded_restore_polls(lifecycle.target.endpoint_url, RESTORE_ACCESSES)
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         try:
             with lifecycle.target.counting() as counts:
                 benchmark.pedantic(restore_flow, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)

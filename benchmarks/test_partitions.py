@@ -114,7 +114,7 @@ def test_partition_write(benchmark, lifecycle, partition_write_case):
         def write(*args):
             results.append(write_layout(*args))
 
-        rounds = lifecycle.heavy_rounds()
+        rounds = lifecycle.rounds(benchmark, heavy=True)
         with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
             benchmark.pedantic(write, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         stats = results[0]
@@ -138,7 +138,7 @@ def test_partition_query(benchmark, lifecycle, partition_query_case):
             dataset = open_layout(base, _keys(stored), fs)
         result = run_query(dataset, expr)  # untimed check of what the query reads and returns
         assert result.table.num_rows == expected, f"{text}: {result.table.num_rows} rows, expected {expected}"
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
             benchmark.pedantic(run_query, args=(dataset, expr), rounds=rounds, iterations=1, warmup_rounds=0)
         per_round = _per_round(counts, rounds)
@@ -157,7 +157,7 @@ def test_partition_full_scan(benchmark, lifecycle, partition_scan_case):
         _check_size(lifecycle, target, scheme, f"partitions-full_scan-{target}-{scheme}")
         stats, base, fs = _layout(lifecycle, target, scheme)
         dataset = open_layout(base, _keys(scheme), fs)
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
             benchmark.pedantic(run_query, args=(dataset, None), rounds=rounds, iterations=1, warmup_rounds=0)
         per_round = _per_round(counts, rounds)

@@ -106,7 +106,7 @@ def test_velocity_write(benchmark, lifecycle, velocity_write_case):
             return (table, f"{path}/all.parquet", fs), {}
 
         fn = write_stream if mode == "stream" else write_batch
-        rounds = lifecycle.heavy_rounds() if mode == "stream" else lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark, heavy=mode == "stream")
         with _counting(lifecycle, target) as counts:
             benchmark.pedantic(fn, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         objects, size = stored_bytes(paths[0], fs)
@@ -136,7 +136,7 @@ def test_velocity_read(benchmark, lifecycle, velocity_read_case):
         path, fn = (small, read_prefix) if layout == "small_objects" else (compacted, read_object)
         got = fn(path, fs)  # untimed check: the same rows in the same order
         assert got.equals(table), f"{layout} read on {target} does not return the streamed rows"
-        rounds = lifecycle.profile.rounds
+        rounds = lifecycle.rounds(benchmark)
         with _counting(lifecycle, target) as counts:
             benchmark.pedantic(fn, args=(path, fs), rounds=rounds, iterations=1, warmup_rounds=0)
         objects, size = stored_bytes(path, fs)
@@ -161,7 +161,7 @@ def test_velocity_compaction(benchmark, lifecycle, velocity_target):
 
         # The inputs are the same micro-batches as the read layout's small objects: same bytes.
         _, bytes_in = stored_bytes(_layouts(lifecycle, target)[0], fs)
-        rounds = lifecycle.heavy_rounds()
+        rounds = lifecycle.rounds(benchmark, heavy=True)
         results = []
         with _counting(lifecycle, target) as counts:
             benchmark.pedantic(lambda *a: results.append(compact(*a)), setup=setup, rounds=rounds,

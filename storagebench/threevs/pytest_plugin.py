@@ -107,9 +107,15 @@ class LifecycleSuite:
             return batch_rows, max(2, min(max_appends, self.rows_override // batch_rows))
         return batch_rows, max_appends
 
-    def heavy_rounds(self) -> int:
-        """Rounds for operations that write hundreds of objects: one in the quick profile."""
-        return 1 if self.profile.name == "quick" else self.profile.rounds
+    def rounds(self, benchmark: Any, heavy: bool = False) -> int:
+        """Timed rounds a pedantic benchmark will really run (per-round counts divide by it).
+
+        One with ``--benchmark-disable`` (pytest-benchmark then calls the function once), and
+        one in the quick profile for ``heavy`` operations that write hundreds of objects.
+        """
+        if getattr(benchmark, "disabled", False) or (heavy and self.profile.name == "quick"):
+            return 1
+        return self.profile.rounds
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def base_info(self, suite: str, operation: str, **extra: Any) -> dict[str, Any]:
