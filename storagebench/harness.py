@@ -253,8 +253,9 @@ class Harness:
         benchmark.pedantic(codec.read, args=(location, case.reader, request),
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
+        measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
         peak = memory.peak_memory_bytes(lambda: codec.read(location, case.reader, request)) \
-            if self.memory_pass else None
+            if measure_memory else None
         ds = self.dataset(case.dataset)
         spec = codec.engine(case.reader)
         info = {
