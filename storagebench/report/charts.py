@@ -26,7 +26,8 @@ def to_svg(fig: "plt.Figure") -> str:
 
 def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str, ylabel: str,
             highlight: Iterable[str] = (), loglog: bool = True) -> str:
-    """Labelled points; names in ``highlight`` (e.g. a Pareto front) drawn filled and joined."""
+    """Labelled points; names in ``highlight`` (e.g. a Pareto front) drawn larger in red (not joined:
+    a front over three objectives is not a line in two)."""
     marked = set(highlight)
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for x, y, name in points:
@@ -34,9 +35,6 @@ def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str,
         ax.scatter([x], [y], s=36 if on else 18, color="C3" if on else "C0", alpha=0.9 if on else 0.5,
                    zorder=3 if on else 2)
         ax.annotate(name, (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
-    front = sorted((x, y) for x, y, n in points if n in marked)
-    if len(front) > 1:
-        ax.plot([p[0] for p in front], [p[1] for p in front], color="C3", lw=0.8, ls="--", zorder=1)
     if loglog:
         ax.set_xscale("log")
         ax.set_yscale("log")
