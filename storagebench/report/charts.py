@@ -24,6 +24,16 @@ def to_svg(fig: "plt.Figure") -> str:
     return text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE for inline use
 
 
+def _axes(ax: "plt.Axes", title: str, xlabel: str, ylabel: str, loglog: bool) -> None:
+    if loglog:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.25)
+
+
 def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str, ylabel: str,
             highlight: Iterable[str] = (), loglog: bool = True) -> str:
     """Labelled points; names in ``highlight`` (e.g. a Pareto front) drawn larger in red (not joined:
@@ -35,13 +45,7 @@ def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str,
         ax.scatter([x], [y], s=36 if on else 18, color="C3" if on else "C0", alpha=0.9 if on else 0.5,
                    zorder=3 if on else 2)
         ax.annotate(name, (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
-    if loglog:
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="both", alpha=0.25)
+    _axes(ax, title, xlabel, ylabel, loglog)
     return to_svg(fig)
 
 
@@ -71,11 +75,6 @@ def lines(series: dict[str, Sequence[tuple[float, float]]], title: str, xlabel: 
     for name, pts in series.items():
         pts = sorted(pts)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="both", alpha=0.25)
+    _axes(ax, title, xlabel, ylabel, True)
     ax.legend(fontsize=6.5, ncol=2)
     return to_svg(fig)
