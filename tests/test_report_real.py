@@ -27,7 +27,8 @@ def report(real_run_json, tmp_path_factory):  # noqa: F811
 
 def test_files_written(report):
     paths, raw, _ = report
-    for p in (paths.markdown, paths.html, paths.parquet, paths.csv):
+    assert list(paths) == [paths.markdown, paths.html, paths.parquet, paths.csv]  # `storagebench run` iterates
+    for p in paths:
         assert p.exists() and p.stat().st_size > 0
     html = paths.html.read_text()
     assert html.count("<svg") == len(paths.charts) >= 2  # every chart inline in the HTML

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from formats.base import StorageBenchInputError
 from storagebench.report.context import ReportContext, ReportOptions
@@ -36,6 +36,9 @@ class ReportPaths:
 
     def all(self) -> list[Path]:
         return [self.markdown, self.html, self.parquet, self.csv, *self.charts]
+
+    def __iter__(self) -> Iterator[Path]:  # `for p in build_report(...)`: the files written
+        return iter([self.markdown, self.html, self.parquet, self.csv])
 
 
 def build_sections(runs: list[Run], options: ReportOptions | None = None) -> list[SectionOutput]:
