@@ -109,6 +109,17 @@ class _CountingInput:
         self.count += len(data)
         return data
 
+    def readinto(self, buffer: Any) -> int:
+        # werkzeug's LimitedStream reads the body through readinto(), not read().
+        n = self._stream.readinto(buffer)
+        self.count += n or 0
+        return n
+
+    def read1(self, *args: Any) -> bytes:
+        data = self._stream.read1(*args)
+        self.count += len(data)
+        return data
+
     def readline(self, *args: Any) -> bytes:
         data = self._stream.readline(*args)
         self.count += len(data)

@@ -130,6 +130,7 @@ class S3Target:
         self.created_bucket = False
         self._credentials: dict[str, str] | None = None
         self._boto3: Any = None
+        self._opened_url: str | None = None  # kept after stop() so results can still name it
 
     def __repr__(self) -> str:  # never the credentials
         return f"S3Target({self.resolved.kind}, {self.endpoint_label}, bucket={self.bucket!r})"
@@ -141,7 +142,9 @@ class S3Target:
 
     @property
     def endpoint_url(self) -> str | None:
-        return self.server.endpoint_url if self.server is not None else self.resolved.url
+        if self.server is not None:
+            return self.server.endpoint_url
+        return self.resolved.url or self._opened_url
 
     @property
     def endpoint_label(self) -> str:
@@ -162,6 +165,7 @@ class S3Target:
         if self.kind == EMBEDDED:
             middlewares = [*self._extra_middlewares, self.counter.middleware]  # type: ignore[union-attr]
             self.server = EmbeddedMoto(middlewares=middlewares).start()
+            self._opened_url = self.server.endpoint_url
             self._credentials = dict(DUMMY_CREDENTIALS)
         else:
             self._credentials = self._standard_credentials()

@@ -4,10 +4,11 @@
 * Projected or filtered Parquet reads need the footer plus the column chunks of the columns
   read, in the row groups a reader that prunes by statistics must keep (taken from the file's
   own metadata via ``pyarrow.parquet``): the least any client could fetch.
-* ORC: ``pyarrow.orc`` exposes stripe counts but not stripe or stream offsets, so the needed
-  bytes of a projected ORC read cannot be computed from its metadata here: the object size is
-  used and the basis says so (amplification <= 1 then only means "not more than the file").
-* CSV, JSON, Avro and Feather-over-a-stream are read whole: the object size.
+* ORC and Feather: ``pyarrow.orc`` exposes stripe counts but not stripe or stream offsets, and
+  ``pyarrow.feather``/``pyarrow.ipc`` expose no buffer offsets, so the needed bytes of a
+  projected read cannot be computed from their metadata here: the object size is used and the
+  basis says so (an amplification below 1 then means the reader skipped part of the file).
+* CSV, JSON and Avro have no column layout: they are read whole, the object size.
 
 Every figure carries ``s3_bytes_needed_basis`` naming how it was computed.
 """
@@ -22,8 +23,9 @@ from formats.base import Location, ReadRequest
 
 BASIS_OBJECT = "object size (full read)"
 BASIS_PARQUET = "parquet footer + needed column chunks (from file metadata)"
-BASIS_ORC = "object size (pyarrow.orc exposes no stripe/stream offsets)"
-BASIS_WHOLE_FORMAT = "object size (format is read whole)"
+BASIS_NO_OFFSETS = "object size (pyarrow exposes no per-column byte ranges for {format})"
+BASIS_WHOLE_FORMAT = "object size (format has no column layout: read whole)"
+_COLUMNAR_WITHOUT_OFFSETS = ("orc", "feather")
 
 
 def parquet_needed_bytes(metadata: pq.FileMetaData, object_size: int, request: ReadRequest) -> int:
@@ -73,6 +75,6 @@ def needed_bytes(format_name: str, read_kind: str, location: Location, object_si
         with location.open_input() as f:
             metadata = pq.ParquetFile(f).metadata
         return parquet_needed_bytes(metadata, object_size, request), BASIS_PARQUET
-    if format_name == "orc":
-        return object_size, BASIS_ORC
+    if format_name in _COLUMNAR_WITHOUT_OFFSETS:
+        return object_size, BASIS_NO_OFFSETS.format(format=format_name)
     return object_size, BASIS_WHOLE_FORMAT
