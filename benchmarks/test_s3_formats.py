@@ -56,8 +56,6 @@ def test_s3_counting_overhead(benchmark, s3_harness, s3_target, client):
     import pyarrow as pa
 
     from storagebench.datasets import resolve
-    from storagebench.moto_server import DUMMY_CREDENTIALS  # noqa: F401  (same dummy credentials)
-    from storagebench.s3.endpoint import S3Target
 
     # A Parquet object of a few MB so the read is dominated by transfer and decoding, not setup.
     ds = resolve(s3_harness.dataset_specs[0], max(s3_harness.profile.rows, 50_000), s3_harness.seed)
@@ -70,10 +68,7 @@ def test_s3_counting_overhead(benchmark, s3_harness, s3_target, client):
     # moto's backends are process-wide: a second server without the counter sees the same bucket.
     plain = EmbeddedMoto().start()
     try:
-        uncounted = S3Target(s3_target.resolved, counter=None)
-        uncounted.counter = None
-        uncounted.server, uncounted.bucket = plain, s3_target.bucket
-        uncounted._credentials = dict(s3_target._credentials)  # same dummy credentials
+        uncounted = s3_target.through(plain)
         readers = {"on": _reader(client, s3_target, key), "off": _reader(client, uncounted, key)}
         for fn in readers.values():
             fn()  # warm both paths (connections, metadata)

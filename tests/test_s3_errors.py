@@ -187,3 +187,12 @@ def test_credentials_never_reported(fake_credentials):
     for secret in ("AKIDEXAMPLESECRETID", "super-secret-value-123", "user:pw", "pw@"):
         assert secret not in reported
     assert "http://127.0.0.1:9" in reported
+
+
+def test_pytest_args_for_a_command_line():
+    from storagebench.s3 import BENCHMARK_MODULE, pytest_args
+
+    assert pytest_args() == [BENCHMARK_MODULE]
+    assert pytest_args(endpoint="http://127.0.0.1:9000", clients=["boto3", "s3fs"]) == [
+        BENCHMARK_MODULE, "--s3-endpoint", "http://127.0.0.1:9000", "--s3-clients", "boto3,s3fs"]
+    assert pytest_args(real_aws=True, bucket="b")[-1] == "--s3-real-aws"

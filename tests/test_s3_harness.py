@@ -13,7 +13,7 @@ from storagebench.harness import CaseSkipped
 from storagebench.profiles import get_profile
 from storagebench.s3 import cloud_model
 from storagebench.s3.endpoint import EndpointSpec, S3Target, resolve
-from storagebench.s3.target import S3Harness, S3ReadCase, S3WriteCase
+from storagebench.s3.target import S3Case, S3Harness
 
 
 class FakeBenchmark:
@@ -37,7 +37,7 @@ def harness():
 
 def _read(h, client, kind="projection", fmt="parquet", compression="snappy", reader="pyarrow"):
     b = FakeBenchmark()
-    info = h.run_s3_read(S3ReadCase(ReadCase(fmt, "pyarrow", reader, compression, kind, "mixed"), client), b)
+    info = h.run_s3_read(S3Case(ReadCase(fmt, "pyarrow", reader, compression, kind, "mixed"), client), b)
     assert info == {**info, **b.extra_info}
     return b.extra_info
 
@@ -73,7 +73,7 @@ def test_s3fs_settings_recorded_and_defaults_fetch_more_than_tuned(harness):
 
 def test_write_counts_the_upload(harness):
     b = FakeBenchmark()
-    harness.run_s3_write(S3WriteCase(WriteCase("csv", "pyarrow", "none", "mixed"), "boto3"), b)
+    harness.run_s3_write(S3Case(WriteCase("csv", "pyarrow", "none", "mixed"), "boto3"), b)
     info = b.extra_info
     assert info["s3_requests"] == {"PutObject": 1}
     assert info["s3_bytes_in"] == info["s3_object_bytes"] == info["bytes_on_disk"]
@@ -91,6 +91,6 @@ def test_unsupported_client_is_an_outcome_not_a_crash(harness):
 def test_written_objects_are_removed_after_write_rounds(harness):
     t = harness.target
     before = {o["Key"] for o in t.boto3().list_objects_v2(Bucket=t.bucket).get("Contents", [])}
-    harness.run_s3_write(S3WriteCase(WriteCase("parquet", "pyarrow", "snappy", "mixed"), "s3fs"), FakeBenchmark())
+    harness.run_s3_write(S3Case(WriteCase("parquet", "pyarrow", "snappy", "mixed"), "s3fs"), FakeBenchmark())
     after = {o["Key"] for o in t.boto3().list_objects_v2(Bucket=t.bucket).get("Contents", [])}
     assert after == before

@@ -213,8 +213,8 @@ class S3Target:
 
     def cleanup(self) -> int:
         """Delete what this run created (objects under its prefix; its bucket); return objects deleted."""
-        if not self.bucket or self._credentials is None:
-            return 0
+        if not self.bucket or self._credentials is None or (not self.created_bucket and not self.prefix):
+            return 0  # nothing of ours to delete (never the whole of a bucket we did not create)
         client = self.boto3()
         deleted = 0
         paginator = client.get_paginator("list_objects_v2")
@@ -247,6 +247,19 @@ class S3Target:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def through(self, server: EmbeddedMoto) -> "S3Target":
+        """This run's bucket and prefix reached through another embedded server, uncounted.
+
+        moto's backends are process-wide, so a second server sees the same objects: the request
+        counter's own cost is measured by reading the same object through both.  The view
+        owns nothing (its cleanup deletes nothing).
+        """
+        view = S3Target(self.resolved, counter=RequestCounter())
+        view.counter = None
+        view.server, view.bucket, view.prefix = server, self.bucket, self.prefix
+        view._credentials = dict(self._creds())
+        return view
 
     # -- names --------------------------------------------------------------------------------
     def key(self, name: str) -> str:

@@ -42,7 +42,7 @@ from storagebench.pytest_plugin import register_outcome_source, suite_config
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import select_clients
 from storagebench.s3.endpoint import EMBEDDED, EndpointSpec, S3Target, resolve
-from storagebench.s3.target import S3Harness, S3ReadCase, S3WriteCase
+from storagebench.s3.target import S3Case, S3Harness
 
 QUICK_FORMATS = ("parquet", "csv", "orc", "feather")
 QUICK_DATASETS = ("mixed",)
@@ -108,17 +108,17 @@ class S3Config:
             self.dataset_specs = suite.dataset_specs
         self.compressions = suite.compressions
 
-    def write_cases(self, config: pytest.Config) -> list[S3WriteCase]:
+    def write_cases(self, config: pytest.Config) -> list[S3Case]:
         suite = suite_config(config)
         out = []
         for case in write_cases(self.codecs, self.dataset_specs, suite.profile, self.compressions):
             codec = formats.get_codec(case.format)
             if case.engine != codec.writers()[0].name or not self._compression_ok(codec, case.compression):
                 continue  # S3 measures the reference writer; engines are compared locally
-            out += [S3WriteCase(case, c.name) for c in self.clients if c.applies_to(case.format, "write")]
+            out += [S3Case(case, c.name) for c in self.clients if c.applies_to(case.format, "write")]
         return out
 
-    def read_cases(self, config: pytest.Config) -> list[S3ReadCase]:
+    def read_cases(self, config: pytest.Config) -> list[S3Case]:
         suite = suite_config(config)
         out = []
         for case in read_cases(self.codecs, self.dataset_specs, suite.profile, self.compressions):
@@ -128,7 +128,7 @@ class S3Config:
             if self.quick and (case.reader not in QUICK_READERS.get(case.format, QUICK_DEFAULT_READERS)
                                or case.kind not in QUICK_KINDS.get(case.format, QUICK_DEFAULT_KINDS)):
                 continue
-            out += [S3ReadCase(case, c.name) for c in self.clients if c.applies_to(case.format, "read")]
+            out += [S3Case(case, c.name) for c in self.clients if c.applies_to(case.format, "read")]
         return out
 
     def _compression_ok(self, codec: Any, compression: str) -> bool:

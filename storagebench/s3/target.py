@@ -44,18 +44,10 @@ SUITE_S3 = "s3"
 
 
 @dataclass(frozen=True)
-class S3WriteCase:
-    case: WriteCase
-    client: str
+class S3Case:
+    """A format case (write or read, from storagebench.cases) through one S3 client."""
 
-    @property
-    def id(self) -> str:
-        return f"{self.case.id}-{self.client}"
-
-
-@dataclass(frozen=True)
-class S3ReadCase:
-    case: ReadCase
+    case: WriteCase | ReadCase
     client: str
 
     @property
@@ -139,7 +131,7 @@ class S3Harness(Harness):
         return info
 
     # -- the two S3 benchmarks ------------------------------------------------------------------
-    def run_s3_write(self, s3case: S3WriteCase, benchmark: Any) -> dict[str, Any]:
+    def run_s3_write(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
         case, client = s3case.case, get_client(s3case.client)
         codec = formats.get_codec(case.format)
         self._supported(s3case.id, client, case.format, "write", {"dataset": case.dataset})
@@ -158,7 +150,7 @@ class S3Harness(Harness):
         benchmark.extra_info.update(work)
         return {**info, **work}
 
-    def run_s3_read(self, s3case: S3ReadCase, benchmark: Any) -> dict[str, Any]:
+    def run_s3_read(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
         case, client = s3case.case, get_client(s3case.client)
         codec = formats.get_codec(case.format)
         self._supported(s3case.id, client, case.format, "read", {"dataset": case.dataset})
@@ -222,5 +214,5 @@ def read_object(target: S3Target, key: str, client: str = SETUP_CLIENT, engine: 
         ) from None
 
 
-__all__ = ["S3Harness", "S3ReadCase", "S3WriteCase", "SUITE_S3", "CaseSkipped", "object_key",
+__all__ = ["S3Harness", "S3Case", "SUITE_S3", "CaseSkipped", "object_key",
            "read_object", "codec_for_key"]
