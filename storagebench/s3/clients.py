@@ -174,9 +174,10 @@ CLIENTS: dict[str, S3Client] = {c.name: c for c in (
              can_write=False, only_formats=("parquet",)),
     S3Client("s3fs", "s3fs with its defaults (what pandas read_parquet('s3://...') uses)",
              _s3fs_location, settings=_s3fs_defaults()),
+    # Writes are the same with either cache type (the cache only serves reads): read-only here.
     S3Client("s3fs-tuned", "s3fs with default_cache_type='none' (one range GET per read call)",
              _s3fs_location, settings={"default_block_size": _s3fs_defaults()["default_block_size"],
-                                       "default_cache_type": "none"}),
+                                       "default_cache_type": "none"}, can_write=False),
 )}
 
 # Writes of the read benchmarks' input files go through this client (untimed setup).

@@ -18,9 +18,10 @@ apply here too.  S3 options:
 
 The quick profile keeps the S3 matrix small (well under a minute at its 10k rows): formats
 parquet, csv, orc and feather on the ``mixed`` dataset; each format's default compression; the
-reference writer; reader ``pyarrow`` (plus ``pandas`` for Parquet, the path pandas users take);
-read kinds full, projection and predicate for Parquet and full, projection for the others; every
-client.  ``standard``/``full`` widen to every selected dataset, format, reader and read kind and
+reference writer; reader ``pyarrow`` on every client, plus ``pandas`` for Parquet through the
+two s3fs clients (the path ``pd.read_parquet("s3://...")`` takes); read kinds full, projection
+and predicate for Parquet and full, projection for the others; plus the counting-overhead
+benchmark (pyarrow and boto3).  ``standard``/``full`` widen to every selected dataset, format, reader and read kind and
 the profile's compressions.
 
 The endpoint options are checked at start-up: a bad URL, real AWS without ``--s3-real-aws``, an
@@ -48,6 +49,8 @@ QUICK_FORMATS = ("parquet", "csv", "orc", "feather")
 QUICK_DATASETS = ("mixed",)
 QUICK_READERS = {"parquet": ("pyarrow", "pandas")}
 QUICK_DEFAULT_READERS = ("pyarrow",)
+# pandas on S3 in quick: only through s3fs, the path ``pd.read_parquet("s3://...")`` takes.
+QUICK_READER_CLIENTS = {"pandas": ("s3fs", "s3fs-tuned")}
 QUICK_KINDS = {"parquet": ("full", "projection", "predicate")}
 QUICK_DEFAULT_KINDS = ("full", "projection")
 
@@ -128,7 +131,9 @@ class S3Config:
             if self.quick and (case.reader not in QUICK_READERS.get(case.format, QUICK_DEFAULT_READERS)
                                or case.kind not in QUICK_KINDS.get(case.format, QUICK_DEFAULT_KINDS)):
                 continue
-            out += [S3Case(case, c.name) for c in self.clients if c.applies_to(case.format, "read")]
+            only = QUICK_READER_CLIENTS.get(case.reader) if self.quick else None
+            out += [S3Case(case, c.name) for c in self.clients
+                    if c.applies_to(case.format, "read") and (only is None or c.name in only)]
         return out
 
     def _compression_ok(self, codec: Any, compression: str) -> bool:
