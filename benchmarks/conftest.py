@@ -5,3 +5,4 @@ land) so the CLI and these benchmarks share one implementation.
 """
 
 from storagebench.pytest_plugin import *  # noqa: F401,F403  (hooks and fixtures by name)
+pytest_plugins = ["storagebench.s3.pytest_plugin"]  # S3 target: options, fixtures, cases
