@@ -2,8 +2,9 @@
 
 The lesson's "one size doesn't fit": the same records (storagebench.datasets.police, same
 seed and size as the DynamoDB ``guid`` table) are written once as Parquet, sorted by guid so
-each row group's min/max statistics cover a narrow guid range, with ``ROW_GROUP_ROWS`` rows per
-group (small enough that a point lookup reads one group, large enough to keep the footer small),
+each row group's min/max statistics cover a narrow guid range, with :func:`row_group_rows` rows per
+group (about a tenth of the file, 1,000 to 10,000 rows: small enough that a point lookup reads
+one group, large enough to keep the footer small),
 to moto's S3 server on 127.0.0.1.  A lookup is ``pyarrow.parquet.read_table`` with the filter
 ``guid == g`` (through formats.get_codec("parquet"), pyarrow's S3FileSystem with
 ``endpoint_override`` and ``scheme="http"``), timed by pytest-benchmark; the GetItem of the same
@@ -42,7 +43,9 @@ from storagebench.dynamodb.tables import TableSpec
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.prices import region_prices
 
-ROW_GROUP_ROWS = 10_000
+ROW_GROUP_ROWS = 10_000  # at most; at least MIN_ROW_GROUPS groups so statistics can prune
+MIN_ROW_GROUPS = 10
+MIN_ROW_GROUP_ROWS = 1_000
 COMPRESSION = "snappy"
 # Assumed same-region figures for the model (not measured here; change them to your own):
 # S3 first-byte latency per request and per-connection throughput, DynamoDB GetItem round trip.
@@ -61,18 +64,16 @@ class _S3Counter:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method, path, rng = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), environ.get("HTTP_RANGE")
-        body = self.app(environ, start_response)
-        sent = 0
-        try:
-            for chunk in body:
-                sent += len(chunk)
-                yield chunk
-        finally:
-            if hasattr(body, "close"):
-                body.close()
+
+        def counting_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            # Recorded before the body is sent, so a client that has its answer finds it counted.
+            length = 0 if method == "HEAD" else int(dict((k.lower(), v) for k, v in headers).get("content-length", 0))
             if not path.startswith("/moto-api"):
                 with self._lock:
-                    self.records.append((method, path, rng, sent))
+                    self.records.append((method, path, rng, length))
+            return start_response(status, headers, *exc)
+
+        return self.app(environ, counting_start_response)
 
     def mark(self) -> int:
         with self._lock:
@@ -113,10 +114,15 @@ def parquet_file(session: DynamoSession, items: int, seed: int) -> tuple[Locatio
     if items not in s3["files"]:
         table = build_dataset("police", items, seed).table.sort_by("guid")
         location = Location(f"{s3['bucket']}/police-{items}.parquet", filesystem=s3["fs"])
-        row_group = min(ROW_GROUP_ROWS, items)
+        row_group = row_group_rows(items)
         formats.get_codec("parquet").write(table, location, "pyarrow", WriteOptions(COMPRESSION, row_group))
         s3["files"][items] = (location, table, row_group)
     return s3["files"][items]
+
+
+def row_group_rows(items: int) -> int:
+    """Rows per group: ~1/10 of the file, between 1,000 and 10,000 rows (never above the file)."""
+    return min(items, max(MIN_ROW_GROUP_ROWS, min(ROW_GROUP_ROWS, items // MIN_ROW_GROUPS)))
 
 
 def lookup_request(guid: str) -> ReadRequest:
