@@ -80,6 +80,27 @@ class DynamoClient:
         self.max_retries, self.backoff_base, self.backoff_cap = max_retries, backoff_base, backoff_cap
         self.counters = Counters()
         self.raw.meta.events.register("after-call.dynamodb", self._count)
+        self._schemas: dict[str, dict[str, str]] = {}  # table -> {key attribute: type}
+
+    def key_schema(self, table: str) -> dict[str, str]:
+        """The table's primary key as {name: "S"|"N"|"B"} (DescribeTable once, then cached)."""
+        if table not in self._schemas:
+            described = self.call("DescribeTable", TableName=table)["Table"]
+            types = {a["AttributeName"]: a["AttributeType"] for a in described["AttributeDefinitions"]}
+            self._schemas[table] = {k["AttributeName"]: types[k["AttributeName"]] for k in described["KeySchema"]}
+        return self._schemas[table]
+
+    def check_key(self, operation: str, table: str, key: Any) -> None:
+        """Names and types of ``key`` against the table's key schema, before sending.
+
+        Some backends do not validate (moto answers a GetItem whose key has the wrong type with
+        "no item"), which would turn a typo into a benchmark of misses."""
+        schema = self.key_schema(table)
+        given = {name: next(iter(v)) if isinstance(v, dict) and v else "?" for name, v in (key or {}).items()}
+        if given != schema:
+            want = ", ".join(f"{n}: {t}" for n, t in schema.items())
+            raise KeyMismatchError(f"{operation} on table {table!r}: key {_describe_key(key)} does not match "
+                                   f"the table's key schema {{{want}}}")
 
     def _count(self, http_response: Any = None, model: Any = None, **_: Any) -> None:
         content = getattr(http_response, "content", b"") or b""
@@ -88,6 +109,11 @@ class DynamoClient:
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (e.g. "GetItem"); throttling retried and counted, errors made clear."""
         method = getattr(self.raw, _snake(operation))
+        if "Key" in params and "TableName" in params:
+            self.check_key(operation, params["TableName"], params["Key"])
+        for table, request in (params.get("RequestItems") or {}).items():
+            for key in request.get("Keys", []) if isinstance(request, dict) else []:
+                self.check_key(operation, table, key)
         attempt = 0
         while True:
             try:
