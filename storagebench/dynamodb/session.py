@@ -62,6 +62,13 @@ class DynamoSession:
             self._clients[name] = self.backend(name).client()
         return self._clients[name]
 
+    def loader(self, name: str) -> DynamoClient:
+        """A second client for bulk loading (botocore parameter validation off, see client.py)."""
+        key = f"{name}#loader"
+        if key not in self._clients:
+            self._clients[key] = self.backend(name).client(validate_params=False)
+        return self._clients[key]
+
     def table(self, backend: str, spec: TableSpec, reload: bool = False) -> LoadedTable:
         """The loaded table for ``spec`` on ``backend`` (created and loaded on first use)."""
         key = (backend, spec)
@@ -69,7 +76,7 @@ class DynamoSession:
             self.drop(backend, self._tables.pop(key).name)
         if key not in self._tables:
             created = self.created.setdefault(backend, [])
-            self._tables[key] = create_and_load(self.client(backend), spec, self.run_id, self.writers, created)
+            self._tables[key] = create_and_load(self.loader(backend), spec, self.run_id, self.writers, created)
         return self._tables[key]
 
     def drop(self, backend: str, table: str) -> None:
