@@ -30,8 +30,8 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile("quick", 10_000, 3, False, None, 200_000,
-                     "10k rows, 3 rounds, common compressions, memory of writes and full reads: "
+    "quick": Profile("quick", 5_000, 3, False, None, 200_000,
+                     "5k rows, 3 rounds, common compressions, memory of writes and full reads: "
                      "about a minute locally", memory_scope="write+full"),
     "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
                         "200k rows, 5 rounds, every compression"),

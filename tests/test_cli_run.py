@@ -39,8 +39,7 @@ def test_run_writes_one_complete_json_with_extra_info(tiny_run):
         info = bench["extra_info"]
         assert required <= set(info), set(required) - set(info)
         assert info["bytes_on_disk"] > 0 and info["rows"] > 0
-        if info["operation"] == "read":
-            assert info["fidelity"] in ("lossless", "lossy-types", "lossy-values")
+        assert info["fidelity"] in ("lossless", "lossy-types", "lossy-values")
     fingerprints = data["storagebench"]["datasets"]
     assert set(fingerprints) == {"nested", "numeric"}
 

@@ -91,3 +91,18 @@ def test_memory_location_round_trip(small_datasets):
     codec.write(table, sink, "pyarrow", WriteOptions("zstd"))
     back = codec.to_arrow(codec.read(Location.memory(sink.getvalue()), "pyarrow", ReadRequest()))
     assert back.equals(table)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_gzip_text_formats_round_trip_with_every_writer_and_reader(fmt, small_datasets, tmp_path):
+    codec = formats.get_codec(fmt)
+    table, conversions = codec.prepare(small_datasets["police"].table)
+    for writer in codec.writers():
+        loc = _write(codec, writer.name, table, tmp_path, compression="gzip")
+        assert loc.path.endswith(".gz")
+        with open(loc.path, "rb") as f:
+            assert f.read(2) == b"\x1f\x8b"  # really gzip on disk
+        for reader in codec.readers():
+            back = codec.to_arrow(codec.read(loc, reader.name, ReadRequest(schema=table.schema)))
+            assert back.num_rows == table.num_rows
+            assert back.column("guid").to_pylist() == table.column("guid").to_pylist()

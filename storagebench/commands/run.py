@@ -190,7 +190,7 @@ def print_summary(run_path: Path, console: Console) -> None:
         row = rows.setdefault(key, {"size": None, "write": None, "read": None, "fidelity": set()})
         median = bench["stats"]["median"]
         if info["operation"] == "write":
-            if row["write"] is None or median < row["write"][0]:
+            if info.get("fidelity") != "lossy-values" and (row["write"] is None or median < row["write"][0]):
                 row["write"] = (median, f"{info['engine']}/{info['compression']}")
             size = info.get("bytes_on_disk")
             if size and (row["size"] is None or size < row["size"][0]):
@@ -203,7 +203,8 @@ def print_summary(run_path: Path, console: Console) -> None:
         return
     table = Table(title=f"Local formats: best of each ({data['storagebench']['profile']} profile, "
                         f"{data['storagebench']['rows']} rows)")
-    for col in ("dataset", "format", "smallest file", "fastest write", "fastest lossless full read", "fidelity seen"):
+    for col in ("dataset", "format", "smallest file", "fastest write (values kept)", "fastest lossless full read",
+                "fidelity seen"):
         table.add_column(col)
     for (ds, fmt), row in sorted(rows.items()):
         size = f"{row['size'][0] / 1e6:.2f} MB ({row['size'][1]})" if row["size"] else "-"
