@@ -1,8 +1,13 @@
 """pytest-benchmark configuration for storagebench: options, parametrisation, fixtures.
 
-Everything lives in :mod:`storagebench.pytest_plugin` (and the S3 / DynamoDB plugins as they
-land) so the CLI and these benchmarks share one implementation.
+The core (formats) plugin is imported by name; the S3 and DynamoDB suites are loaded as plugins
+because their hooks share names with the core's (an ``import *`` would shadow them).
 """
 
 from storagebench.pytest_plugin import *  # noqa: F401,F403  (hooks and fixtures by name)
-from storagebench.threevs.pytest_plugin import *  # noqa: F401,F403  (catalog/glacier/partitions/velocity/volume fixtures)
+
+pytest_plugins = [
+    "storagebench.s3.pytest_plugin",  # S3 target: options, fixtures, cases
+    "storagebench.dynamodb.pytest_plugin",  # DynamoDB suite: options, fixtures, JSON
+    "storagebench.threevs.pytest_plugin",  # catalog, glacier, partitions, velocity, volume fixtures
+]

@@ -12,11 +12,12 @@ transfers).  Codecs open files only through ``Location`` so the same codec runs 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -323,6 +324,24 @@ def to_pandas_for_writing(table: pa.Table) -> Any:
     return frame
 
 
+@contextlib.contextmanager
+def compressed_output(location: Location, compression: str) -> Iterator[Any]:
+    """An output stream for text formats: gzip-compressed when asked, closed in the right order."""
+    with location.open_output() as raw:
+        sink = pa.CompressedOutputStream(raw, "gzip") if compression == "gzip" else raw
+        try:
+            yield sink
+        finally:
+            if sink is not raw:
+                sink.close()
+
+
+def compressed_input(location: Location) -> Any:
+    """An input stream for text formats, decompressing ``.gz`` files."""
+    source = location.open_input()
+    return pa.CompressedInputStream(source, "gzip") if location.path.endswith(".gz") else source
+
+
 def native_to_arrow(result: Any) -> pa.Table:
     if isinstance(result, pa.Table):
         return result
@@ -366,8 +385,8 @@ def is_nested(t: pa.DataType) -> bool:
     return pa.types.is_nested(t)
 
 
-def pandas_columns_for(request: ReadRequest) -> list[str] | None:
-    """Columns a pandas reader should load: the projection plus the predicate column."""
+def columns_to_load(request: ReadRequest) -> list[str] | None:
+    """Columns a reader should load: the projection plus the predicate column (None = all)."""
     if request.columns is None:
         return None
     cols = list(request.columns)

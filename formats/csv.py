@@ -27,10 +27,12 @@ from formats.base import (
     Location,
     ReadRequest,
     WriteOptions,
+    compressed_input,
+    compressed_output,
     finish_arrow,
     finish_pandas,
     is_nested,
-    pandas_columns_for,
+    columns_to_load,
     stringify_unsupported,
 )
 
@@ -56,30 +58,21 @@ class CsvCodec(Codec):
 
     def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
         self.check_write_case(engine, options.compression)
-        with location.open_output() as raw:
-            sink = pa.CompressedOutputStream(raw, "gzip") if options.compression == "gzip" else raw
-            try:
-                if engine == "pyarrow":
-                    pacsv.write_csv(data, sink)
-                else:
-                    # pandas writes text; encode once into the (possibly compressing) sink.
-                    text = data.to_csv(index=False)
-                    sink.write(text.encode("utf-8"))
-            finally:
-                if sink is not raw:
-                    sink.close()
+        with compressed_output(location, options.compression) as sink:
+            if engine == "pyarrow":
+                pacsv.write_csv(data, sink)
+            else:
+                # pandas writes text; encode once into the (possibly compressing) sink.
+                sink.write(data.to_csv(index=False).encode("utf-8"))
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         compressed = location.path.endswith(".gz")
         if engine == "pyarrow":
             convert = pacsv.ConvertOptions(
                 column_types=request.schema if request.schema is not None else None,
-                include_columns=_arrow_columns(request),
+                include_columns=columns_to_load(request) or [],  # [] means every column
             )
-            source = location.open_input()
-            if compressed:
-                source = pa.CompressedInputStream(source, "gzip")
-            return finish_arrow(pacsv.read_csv(source, convert_options=convert), request)
+            return finish_arrow(pacsv.read_csv(compressed_input(location), convert_options=convert), request)
 
         import pandas as pd
 
@@ -88,17 +81,7 @@ class CsvCodec(Codec):
             frame = pd.read_csv(
                 f,
                 engine=pandas_engine,
-                usecols=pandas_columns_for(request),
+                usecols=columns_to_load(request),
                 compression="gzip" if compressed else None,
             )
         return finish_pandas(frame, request)
-
-
-def _arrow_columns(request: ReadRequest) -> list[str]:
-    """pyarrow.csv's include_columns: projection plus the predicate column (empty = all)."""
-    if request.columns is None:
-        return []
-    cols = list(request.columns)
-    if request.predicate is not None and request.predicate.column not in cols:
-        cols.append(request.predicate.column)
-    return cols

@@ -22,6 +22,7 @@ from formats.base import (
     WriteOptions,
     finish_arrow,
     finish_pandas,
+    columns_to_load,
 )
 
 _COMPRESSIONS = ("none", "lz4", "zstd")
@@ -51,11 +52,7 @@ class FeatherCodec(Codec):
             )
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
-        columns = None
-        if request.columns is not None:
-            columns = list(request.columns)
-            if request.predicate is not None and request.predicate.column not in columns:
-                columns.append(request.predicate.column)
+        columns = columns_to_load(request)
         with location.open_input() as f:
             if engine == "pyarrow":
                 return finish_arrow(feather.read_table(f, columns=columns, memory_map=False), request)

@@ -31,6 +31,8 @@ from formats.base import (
     Location,
     ReadRequest,
     WriteOptions,
+    compressed_input,
+    compressed_output,
     finish_arrow,
     finish_pandas,
 )
@@ -63,25 +65,17 @@ class JsonLinesCodec(Codec):
         else:
             text = data.to_json(orient="records", lines=True, date_format="iso", date_unit="us",
                                 double_precision=15)
-        with location.open_output() as raw:
-            sink = pa.CompressedOutputStream(raw, "gzip") if options.compression == "gzip" else raw
-            try:
-                sink.write(text.encode("utf-8"))
-            finally:
-                if sink is not raw:
-                    sink.close()
+        with compressed_output(location, options.compression) as sink:
+            sink.write(text.encode("utf-8"))
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         compressed = location.path.endswith(".gz")
         if engine == "pyarrow":
-            source = location.open_input()
-            if compressed:
-                source = pa.CompressedInputStream(source, "gzip")
             parse = pajson.ParseOptions(
                 explicit_schema=_json_readable_schema(request.schema),
                 unexpected_field_behavior="infer",
             )
-            return finish_arrow(pajson.read_json(source, parse_options=parse), request)
+            return finish_arrow(pajson.read_json(compressed_input(location), parse_options=parse), request)
 
         import pandas as pd
 

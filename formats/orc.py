@@ -26,7 +26,7 @@ from formats.base import (
     WriteOptions,
     finish_arrow,
     finish_pandas,
-    pandas_columns_for,
+    columns_to_load,
     stringify_unsupported,
 )
 
@@ -66,18 +66,13 @@ class OrcCodec(Codec):
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         if engine == "pyarrow":
-            columns = None
-            if request.columns is not None:
-                columns = list(request.columns)
-                if request.predicate is not None and request.predicate.column not in columns:
-                    columns.append(request.predicate.column)
             with location.open_input() as f:
-                table = paorc.ORCFile(f).read(columns=columns)
+                table = paorc.ORCFile(f).read(columns=columns_to_load(request))
             return finish_arrow(table, request)
 
         import pandas as pd
 
         # pandas.read_orc ignores storage_options/filesystem for s3:// paths: give it a file.
         with location.open_input() as f:
-            frame = pd.read_orc(f, columns=pandas_columns_for(request))
+            frame = pd.read_orc(f, columns=columns_to_load(request))
         return finish_pandas(frame, request)

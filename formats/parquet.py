@@ -30,7 +30,7 @@ from formats.base import (
     ReadRequest,
     WriteOptions,
     finish_pandas,
-    pandas_columns_for,
+    columns_to_load,
 )
 
 _PYARROW_COMPRESSIONS = ("none", "snappy", "gzip", "brotli", "zstd", "lz4")
@@ -131,7 +131,7 @@ class ParquetCodec(Codec):
             location.path, open_with=lambda path, mode="rb": location.open_python_input()
         )
         frame = pf.to_pandas(
-            columns=pandas_columns_for(request),
+            columns=columns_to_load(request),
             filters=request.predicate.dnf_filters() if request.predicate is not None else None,
         )
         return finish_pandas(frame, request)

@@ -17,6 +17,8 @@ from formats.base import StorageBenchInputError
 _COMMAND_MODULES = (
     "storagebench.commands.run",
     "storagebench.commands.list",
+    "storagebench.commands.report",
+    "storagebench.commands.compare",
 )
 
 

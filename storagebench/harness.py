@@ -26,7 +26,7 @@ from formats.base import Codec, Conversion, Location, ReadRequest, WriteOptions
 from storagebench import memory
 from storagebench.cases import ReadCase, WriteCase
 from storagebench.datasets import Dataset, resolve
-from storagebench.fidelity import compare
+from storagebench.fidelity import ColumnIssue, Verdict, compare
 from storagebench.profiles import Profile
 from storagebench.results import SUITE_FORMATS, mb_per_s
 
@@ -151,6 +151,7 @@ class Harness:
                 self.discard(loc)
             self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
         size = written[0].size()
+        verdict, checked_by = self._write_fidelity(codec, case.engine, written[0], table, conversions)
         for loc in written:
             self.discard(loc)
 
@@ -173,9 +174,8 @@ class Harness:
             "arrow_bytes": table.nbytes,
             "compression_ratio": (ds.arrow_bytes / size) if size else None,
             "mb_per_s": mb_per_s(table.nbytes, _median(benchmark)),
-            "fidelity": None,  # judged on the reads of this file
-            "fidelity_lossy_columns": [c.column for c in conversions],
-            "fidelity_details": [c.describe() for c in conversions],
+            **verdict.as_info(),
+            "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
             "peak_memory_method": memory.METHOD if peak is not None else None,
@@ -183,6 +183,21 @@ class Harness:
         }
         benchmark.extra_info.update(info)
         return info
+
+    def _write_fidelity(self, codec: Codec, writer: str, location: Location, table: pa.Table,
+                        conversions: list[Conversion]) -> tuple[Verdict, str | None]:
+        """What the written file gives back to the reader of the writer's own library (else
+        pyarrow's reader, else the format's first): the write's fidelity verdict (untimed)."""
+        readers = {r.name: r for r in codec.readers()}
+        reader = readers.get(writer) or readers.get("pyarrow") or next(iter(readers.values()), None)
+        if reader is None:
+            return compare(table, table, conversions), None
+        try:
+            actual = codec.to_arrow(codec.read(location, reader.name, ReadRequest(schema=table.schema)))
+        except Exception as exc:
+            verdict = Verdict([ColumnIssue("*", "unreadable", f"{reader.name} cannot read it back: {_summary(exc)}")])
+            return verdict, reader.name
+        return compare(table, actual, conversions), reader.name
 
     # -- read cases ---------------------------------------------------------------------------
     def written_file(self, codec: Codec, writer: str, compression: str, spec: str) -> WrittenFile:
@@ -253,8 +268,9 @@ class Harness:
         benchmark.pedantic(codec.read, args=(location, case.reader, request),
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
+        measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
         peak = memory.peak_memory_bytes(lambda: codec.read(location, case.reader, request)) \
-            if self.memory_pass else None
+            if measure_memory else None
         ds = self.dataset(case.dataset)
         spec = codec.engine(case.reader)
         info = {

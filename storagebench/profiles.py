@@ -18,6 +18,9 @@ class Profile:
     row_group_rows: int | None  # rows per Parquet row group / ORC stripe / Arrow batch; None: rows // 10
     harness_rows: int  # rows of the harness-overhead Parquet file
     description: str
+    # Which cases get the (forked, ~0.1 s each) peak-memory pass: "all", or "write+full"
+    # (writes and full reads only) to keep the quick profile near a minute.
+    memory_scope: str = "all"
 
     def row_groups(self) -> int:
         return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
@@ -27,8 +30,9 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile("quick", 10_000, 3, False, None, 200_000,
-                     "10k rows, 3 rounds, common compressions: about a minute locally"),
+    "quick": Profile("quick", 5_000, 3, False, None, 200_000,
+                     "5k rows, 3 rounds, common compressions, memory of writes and full reads: "
+                     "about a minute locally", memory_scope="write+full"),
     "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
                         "200k rows, 5 rounds, every compression"),
     "full": Profile("full", 1_000_000, 7, True, None, 1_000_000,

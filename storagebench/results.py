@@ -17,6 +17,8 @@
    (dataset_arrow_bytes / bytes_on_disk), ``mb_per_s`` (arrow bytes / median seconds / 1e6),
    ``fidelity`` ("lossless" | "lossy-types" | "lossy-values"), ``fidelity_lossy_columns``,
    ``fidelity_details``, ``conversions``, ``peak_memory_bytes``, ``peak_memory_method``.
+   For writes, ``fidelity`` is what the written file gives back to the reader of the writer's
+   own library (named in ``fidelity_checked_by``), e.g. pandas' JSON writer read by pandas.
 
 2. A top-level ``"storagebench"`` object (written by the pytest plugin's
    ``pytest_benchmark_update_json`` hook) with ``schema_version``, ``profile``, ``seed``,

@@ -4,6 +4,7 @@ profiles), with the reason for anything unavailable."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.console import Console
 from rich.table import Table
@@ -19,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    # Piped output (files, CI logs) gets a wide table instead of rich's 80 columns with "…".
+    console = Console(width=None if sys.stdout.isatty() else 200)
     table = Table(title="Formats")
     for col in ("format", "engine", "writes", "reads", "compressions", "predicate", "status"):
         table.add_column(col)

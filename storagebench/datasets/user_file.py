@@ -45,14 +45,29 @@ def sniff_format(path: Path) -> str:
             return "feather"
         if head[:4] == b"Obj\x01":
             return "avro"
-    stripped = head.lstrip()
+    opener = gzip.open if _is_gzip(path) else open
+    with opener(path, "rb") as f:
+        sample = f.read(4096)
+    stripped = sample.lstrip()
     if stripped[:1] in (b"{", b"["):
         return "json"
+    # Text formats never hold NUL or most control bytes; a binary blob is not CSV.
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        raise DatasetFileError(f"dataset file {path}: not a recognised data file (binary, unknown magic bytes {head[:4]!r})") from None
+        sample.decode("utf-8")
+        decodes = True
+    except UnicodeDecodeError as exc:
+        decodes = exc.start > len(sample) - 4  # a multi-byte char cut by the sample end
+    if not decodes or control > 0:
+        raise DatasetFileError(
+            f"dataset file {path}: not a recognised data file (binary content, unknown magic bytes "
+            f"{head[:4]!r}; expected CSV, JSON, Parquet, ORC, Arrow/Feather or Avro)")
     return "csv"
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
 
 
 def load_file_dataset(path_text: str) -> Dataset:

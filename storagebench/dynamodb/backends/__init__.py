@@ -1,0 +1,117 @@
+"""DynamoDB backends and their registry.
+
+Each module in this package defines ONE backend and registers it with :func:`backend`; the
+suite finds backends only here (adding one means a module plus one name in ``_MODULES``).
+
+* ``moto``      moto's server in-process on 127.0.0.1 (zero setup).  Its Query loops over the
+                whole table and its ConsumedCapacity is a constant: the caveat travels with
+                every moto result.
+* ``dynalite``  the npm package pinned in the repo's package.json, a DynamoDB implementation on
+                LevelDB with real 1 MB pages and ConsumedCapacity computed from item sizes.
+                Started with Node on a free loopback port; skipped with a reason without Node.
+* ``endpoint``  any DynamoDB endpoint, or real AWS: only when the user passes an explicit flag.
+
+A started backend is a :class:`RunningBackend`: its name, endpoint, what its numbers mean
+(``caveat``, ``reports_capacity``) and how to stop it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from formats.base import UnknownNameError
+from storagebench.dynamodb.client import DynamoClient
+
+_MODULES = ("moto", "dynalite", "endpoint")
+
+
+@dataclass
+class BackendOptions:
+    """What the user told the suite about backends (from pytest options or the API)."""
+
+    endpoint_url: str | None = None  # for "endpoint"; None with allow_real means AWS itself
+    allow_real: bool = False  # the explicit flag that permits a non-embedded endpoint
+    region: str = "us-east-1"
+    node: str | None = None  # Node.js binary; None means the first "node" on PATH
+    startup_timeout: float = 30.0
+    install_timeout: float = 300.0
+
+
+@dataclass
+class RunningBackend:
+    name: str
+    endpoint_url: str | None
+    region: str
+    credentials: dict[str, str] | None  # None: the standard AWS credential chain
+    reports_capacity: bool  # True when ConsumedCapacity is computed from item sizes
+    caveat: str | None  # printed next to this backend's numbers
+    version: str | None
+    startup_seconds: float
+    is_real: bool = False  # a real service: tables take time to create and cost money
+    _stop: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def client(self, **kwargs: Any) -> DynamoClient:
+        return DynamoClient(self.endpoint_url, self.region, self.credentials, **kwargs)
+
+    def stop(self) -> None:
+        self._stop()
+
+    def describe(self) -> dict[str, Any]:
+        return {"backend": self.name, "endpoint": self.endpoint_url or f"aws:{self.region}",
+                "backend_version": self.version, "startup_seconds": self.startup_seconds,
+                "reports_capacity": self.reports_capacity, "backend_caveat": self.caveat}
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    name: str
+    description: str
+    start: Callable[[BackendOptions], RunningBackend]
+    explicit_only: bool = False  # must be named by the user (never in the default list)
+
+
+_REGISTRY: dict[str, BackendSpec] = {}
+_LOADED = False
+
+
+def backend(name: str, description: str, explicit_only: bool = False) -> Callable:
+    """Decorator registering ``start(options) -> RunningBackend`` under ``name``."""
+
+    def wrap(start: Callable[[BackendOptions], RunningBackend]) -> Callable[[BackendOptions], RunningBackend]:
+        if name in _REGISTRY:
+            raise ValueError(f"DynamoDB backend {name!r} registered twice")
+        _REGISTRY[name] = BackendSpec(name, description, start, explicit_only)
+        return start
+
+    return wrap
+
+
+def _load() -> None:
+    global _LOADED
+    if not _LOADED:
+        for module in _MODULES:
+            importlib.import_module(f"storagebench.dynamodb.backends.{module}")
+        _LOADED = True
+
+
+def backend_names() -> list[str]:
+    _load()
+    return list(_REGISTRY)
+
+
+def default_backends() -> list[str]:
+    _load()
+    return [n for n, spec in _REGISTRY.items() if not spec.explicit_only]
+
+
+def get_backend(name: str) -> BackendSpec:
+    _load()
+    if name not in _REGISTRY:
+        raise UnknownNameError("DynamoDB backend", name, _REGISTRY)
+    return _REGISTRY[name]
+
+
+def start_backend(name: str, options: BackendOptions | None = None) -> RunningBackend:
+    return get_backend(name).start(options or BackendOptions())

@@ -1,0 +1,80 @@
+"""Charts as inline SVG text (matplotlib, Agg backend): embedded in the HTML, written next to the
+Markdown.  Deterministic output (fixed hash salt, no date metadata) so a regenerated example
+report only changes when the numbers change."""
+
+from __future__ import annotations
+
+import io
+from typing import Iterable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display here or in CI
+import matplotlib.pyplot as plt  # noqa: E402
+
+matplotlib.rcParams["svg.hashsalt"] = "storagebench"
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable
+
+
+def to_svg(fig: "plt.Figure") -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE for inline use
+
+
+def _axes(ax: "plt.Axes", title: str, xlabel: str, ylabel: str, loglog: bool) -> None:
+    if loglog:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.25)
+
+
+def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str, ylabel: str,
+            highlight: Iterable[str] = (), loglog: bool = True) -> str:
+    """Labelled points; names in ``highlight`` (e.g. a Pareto front) drawn larger in red (not joined:
+    a front over three objectives is not a line in two)."""
+    marked = set(highlight)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for x, y, name in points:
+        on = name in marked
+        ax.scatter([x], [y], s=36 if on else 18, color="C3" if on else "C0", alpha=0.9 if on else 0.5,
+                   zorder=3 if on else 2)
+        ax.annotate(name, (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+    _axes(ax, title, xlabel, ylabel, loglog)
+    return to_svg(fig)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str,
+         errors: Sequence[tuple[float, float]] | None = None, log: bool = False) -> str:
+    """Horizontal bars (optionally with asymmetric error bars, e.g. q1..q3)."""
+    fig, ax = plt.subplots(figsize=(7, 0.28 * len(labels) + 1.2))
+    y = list(range(len(labels)))
+    xerr = None
+    if errors is not None:
+        xerr = [[max(0.0, v - lo) for v, (lo, _) in zip(values, errors)],
+                [max(0.0, hi - v) for v, (_, hi) in zip(values, errors)]]
+    ax.barh(y, values, xerr=xerr, color="C0", alpha=0.8, error_kw={"lw": 0.8, "capsize": 2})
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.grid(True, axis="x", alpha=0.25)
+    return to_svg(fig)
+
+
+def lines(series: dict[str, Sequence[tuple[float, float]]], title: str, xlabel: str, ylabel: str) -> str:
+    """Log-log lines, one per series (scaling with volume or table size)."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for name, pts in series.items():
+        pts = sorted(pts)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label=name)
+    _axes(ax, title, xlabel, ylabel, True)
+    ax.legend(fontsize=6.5, ncol=2)
+    return to_svg(fig)

@@ -1,0 +1,114 @@
+"""Modelled cloud time and request cost from counted S3 work.
+
+A loopback mock answers in microseconds, so its wall time rewards fewer requests far less than
+the cloud does (TRAPS.md).  This module turns the requests and bytes the counter recorded into
+a time under named, labelled profiles (storagebench/data/cloud_profiles.json), e.g.
+``in-region``: 20 ms to first byte, 90 MB/s per connection.  The model is reported beside the
+measured mock time, never in place of it, and every figure carries its profile's label.
+
+The model, per request: ``first_byte_s + (bytes_in + bytes_out) / bytes_per_s_per_connection``.
+Concurrency is taken from what the client actually did on the mock: requests whose
+server-side intervals overlapped are assumed to run concurrently on separate connections (a
+*wave* costs its slowest request); waves run one after another.  ``serial_seconds`` (every
+request back to back) is reported too, as the upper bound.
+
+Request cost comes from the one price table (:mod:`storagebench.prices`): GET/HEAD at the GET
+price, PUT/POST/LIST/COPY at the PUT price, DELETE free (S3 STANDARD).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from formats.base import UnknownNameError
+from storagebench import prices
+from storagebench.s3.counting import RequestRecord
+
+
+@dataclass(frozen=True)
+class CloudProfile:
+    name: str
+    label: str
+    first_byte_s: float
+    bytes_per_s_per_connection: float
+
+    def request_seconds(self, r: RequestRecord) -> float:
+        return self.first_byte_s + (r.bytes_in + r.bytes_out) / self.bytes_per_s_per_connection
+
+
+@lru_cache(maxsize=1)
+def profiles() -> dict[str, CloudProfile]:
+    raw = json.loads(resources.files("storagebench").joinpath("data/cloud_profiles.json").read_text())
+    return {name: CloudProfile(name, p["label"], float(p["first_byte_s"]),
+                               float(p["bytes_per_s_per_connection"]))
+            for name, p in raw["profiles"].items()}
+
+
+def get_profile(name: str) -> CloudProfile:
+    try:
+        return profiles()[name]
+    except KeyError:
+        raise UnknownNameError("cloud profile", name, profiles()) from None
+
+
+def waves(records: Iterable[RequestRecord]) -> list[list[RequestRecord]]:
+    """Group requests whose server-side intervals overlapped (concurrent on the mock)."""
+    out: list[list[RequestRecord]] = []
+    wave_end = float("-inf")
+    for r in sorted(records, key=lambda r: r.started):
+        if out and r.started < wave_end:
+            out[-1].append(r)
+            wave_end = max(wave_end, r.ended)
+        else:
+            out.append([r])
+            wave_end = r.ended
+    return out
+
+
+def model_seconds(records: list[RequestRecord], profile: CloudProfile) -> tuple[float, float]:
+    """(modelled seconds with the observed concurrency, seconds if every request were serial)."""
+    overlapped = sum(max(profile.request_seconds(r) for r in wave) for wave in waves(records))
+    serial = sum(profile.request_seconds(r) for r in records)
+    return overlapped, serial
+
+
+def model_info(records: list[RequestRecord], names: Iterable[str] | None = None) -> dict[str, Any]:
+    """``{"s3_cloud_model": {profile: {label, seconds, serial_seconds, ...}}}`` for extra_info."""
+    chosen = [get_profile(n) for n in names] if names else list(profiles().values())
+    out = {}
+    for p in chosen:
+        seconds, serial = model_seconds(records, p)
+        out[p.name] = {"label": p.label, "seconds": seconds, "serial_seconds": serial,
+                       "first_byte_s": p.first_byte_s,
+                       "bytes_per_s_per_connection": p.bytes_per_s_per_connection,
+                       "concurrent_waves": len(waves(records))}
+    return {"s3_cloud_model": out}
+
+
+# Operation -> price-table field.  GET-class requests (GET, HEAD, and the other reads) and
+# PUT-class requests (PUT, COPY, POST, LIST) as S3's pricing page groups them.
+_GET_CLASS = {"GetObject", "HeadObject", "HeadBucket", "GetBucketLocation"}
+_FREE = {"DeleteObject", "DeleteObjects", "DeleteBucket", "AbortMultipartUpload"}
+
+
+def request_cost(records: Iterable[RequestRecord], region: str = "us-east-1",
+                 storage_class: str = "STANDARD") -> dict[str, Any]:
+    s3 = prices.region_prices(region)["s3"]
+    cls = s3["storage_classes"][storage_class]
+    total = 0.0
+    for r in records:
+        if r.operation in _FREE:
+            continue
+        if r.operation in _GET_CLASS:
+            total += cls["get_per_1000"] / 1000
+        elif r.operation.startswith("List"):
+            total += s3["list_per_1000"] / 1000
+        else:
+            total += cls["put_per_1000"] / 1000
+    return {"s3_request_cost_usd": total,
+            "s3_request_cost_per_million_ops_usd": total * 1_000_000,
+            "s3_price_region": region, "s3_price_as_of": prices.provenance()["as_of"]}

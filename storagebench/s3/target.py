@@ -1,0 +1,218 @@
+"""Format benchmarks on S3: the local harness with S3 locations, per client, with counted work.
+
+:class:`S3Harness` reuses :class:`storagebench.harness.Harness` (setup outside the timing,
+fidelity read before timing, pedantic rounds, the common ``extra_info`` keys) and changes only
+where the bytes live: ``new_location`` returns an S3 location for the client under test, and
+``discard`` deletes the object.  After the timed rounds it runs ONE more operation of the same
+case (untimed) between two marks of the request counter, and adds to ``extra_info``:
+
+``s3_client``, ``s3_client_settings`` (pre_buffer, block size, cache type, multipart sizes),
+``s3_endpoint_kind``, ``s3_endpoint`` (scheme://host:port only), ``s3_requests`` (operation ->
+count), ``s3_requests_total``, ``s3_bytes_in``, ``s3_bytes_out``, ``s3_get_bytes``,
+``s3_full_gets``, ``s3_range_reads``, ``s3_range_read_mean_bytes``, ``s3_bytes_needed``,
+``s3_bytes_needed_basis``, ``s3_read_amplification`` (reads: GET body bytes / bytes needed),
+``s3_upload_amplification`` (writes: request body bytes / object size), ``s3_cloud_model``
+(per named profile: modelled seconds, labelled), ``s3_measured_median_s`` (the mock's wall
+time, beside the model), ``s3_request_cost_usd`` and its price-table provenance.
+
+Peak memory is not measured on S3 (``peak_memory_bytes`` None): the memory pass forks, and
+pyarrow's AWS SDK and s3fs's event loop are not safe to use in a forked child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pyarrow as pa
+
+import formats
+from formats.base import Codec, Location, ReadRequest, UnsupportedCaseError
+from storagebench.cases import ReadCase, WriteCase
+from storagebench.harness import CaseSkipped, Harness, WrittenFile, _median
+from storagebench.profiles import Profile
+from storagebench.s3 import cloud_model
+from storagebench.s3.clients import SETUP_CLIENT, Boto3Location, S3Client, get_client
+from storagebench.s3.counting import RequestRecord, summarise
+from storagebench.s3.endpoint import S3Target
+from storagebench.s3.errors import S3Error, S3ObjectFormatError, translate
+from storagebench.s3.needed import needed_bytes
+
+SUITE_S3 = "s3"
+
+
+@dataclass(frozen=True)
+class S3Case:
+    """A format case (write or read, from storagebench.cases) through one S3 client."""
+
+    case: WriteCase | ReadCase
+    client: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.case.id}-{self.client}"
+
+
+def object_key(target: S3Target, location: Location) -> str:
+    """The S3 key a location of this target points at."""
+    if isinstance(location, Boto3Location):
+        return location.key
+    bucket, _, key = location.path.partition("/")
+    if bucket != target.bucket:
+        raise ValueError(f"{location!r} is not in this run's bucket {target.bucket!r}")
+    return key
+
+
+class S3Harness(Harness):
+    """The format harness on an opened :class:`S3Target`."""
+
+    def __init__(self, profile: Profile, dataset_specs: list[str], seed: int, target: S3Target,
+                 cloud_profiles: list[str] | None = None, work_dir: Path | None = None):
+        super().__init__(profile, dataset_specs, seed, memory_pass=False, work_dir=work_dir)
+        self.target = target
+        self.cloud_profiles = cloud_profiles
+        self._client: S3Client | None = None
+
+    # -- where the bytes live ------------------------------------------------------------------
+    def new_location(self, codec: Codec, stem: str, compression: str) -> Location:
+        name = codec.file_name(f"{stem}-{next(self._counter)}", compression)
+        client = self._client or get_client(SETUP_CLIENT)
+        return client.location(self.target, self.target.key(name.replace(">", "-")))
+
+    def discard(self, location: Location) -> None:
+        client = self.target.boto3()
+        self.target.call(client.delete_object, Bucket=self.target.bucket,
+                         Key=object_key(self.target, location))
+
+    @contextlib.contextmanager
+    def _as_case(self, case_id: str, client: S3Client) -> Iterator[None]:
+        """Run with ``client``; outcomes recorded meanwhile get the S3 case id and client."""
+        before = len(self.outcomes)
+        self._client = client
+        try:
+            yield
+        finally:
+            self._client = None
+            for outcome in self.outcomes[before:]:
+                outcome.case, outcome.suite = case_id, SUITE_S3
+                outcome.dims.update({"suite": SUITE_S3, "target": "s3", "s3_client": client.name})
+
+    def _supported(self, case_id: str, client: S3Client, fmt: str, operation: str, dims: dict) -> None:
+        if not client.applies_to(fmt, operation):
+            self.skip(case_id, f"S3 client {client.name!r} does not {operation} {fmt}", suite=SUITE_S3,
+                      target="s3", s3_client=client.name, format=fmt, **dims)
+
+    def _common_extra(self, client: S3Client) -> dict[str, Any]:
+        return {"suite": SUITE_S3, **client.info(), **self.target.describe()}
+
+    # -- counted work --------------------------------------------------------------------------
+    def _counted(self, operation: Callable[[], Any]) -> list[RequestRecord] | None:
+        counter = self.target.counter
+        if counter is None:
+            operation()
+            return None
+        mark = counter.mark()
+        operation()
+        return counter.since(mark, bucket=self.target.bucket)
+
+    def _work_info(self, records: list[RequestRecord] | None, benchmark: Any) -> dict[str, Any]:
+        info: dict[str, Any] = {"s3_measured_median_s": _median(benchmark)}
+        if records is None:
+            info["s3_counted"] = False
+            info["s3_not_counted_reason"] = (
+                "requests and bytes are counted by the embedded server's WSGI middleware; this run "
+                "used another endpoint")
+            return info
+        info.update(summarise(records).as_info())
+        info.update(cloud_model.model_info(records, self.cloud_profiles))
+        info.update(cloud_model.request_cost(records, self.target.region))
+        return info
+
+    # -- the two S3 benchmarks ------------------------------------------------------------------
+    def run_s3_write(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
+        case, client = s3case.case, get_client(s3case.client)
+        codec = formats.get_codec(case.format)
+        self._supported(s3case.id, client, case.format, "write", {"dataset": case.dataset})
+        with self._as_case(s3case.id, client):
+            info = self.run_write(case, benchmark, target="s3", extra=self._common_extra(client))
+            data = self.writer_input(codec, case.engine, case.dataset)
+            options = self.write_options(codec, case.compression)
+            loc = self.new_location(codec, f"counted-{case.id}", case.compression)
+            records = self._counted(lambda: codec.write(data, loc, case.engine, options))
+            size = loc.size()
+            self.discard(loc)
+        work = self._work_info(records, benchmark)
+        if records is not None:
+            work["s3_object_bytes"] = size
+            work["s3_upload_amplification"] = work["s3_bytes_in"] / size if size else None
+        benchmark.extra_info.update(work)
+        return {**info, **work}
+
+    def run_s3_read(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
+        case, client = s3case.case, get_client(s3case.client)
+        codec = formats.get_codec(case.format)
+        self._supported(s3case.id, client, case.format, "read", {"dataset": case.dataset})
+
+        def location_for(written: WrittenFile) -> Location:
+            return client.location(self.target, object_key(self.target, written.location))
+
+        with contextlib.suppress(CaseSkipped):  # the input file is written by the setup client;
+            self.written_file(codec, case.writer, case.compression, case.dataset)  # run_read reports failures
+        with self._as_case(s3case.id, client):
+            info = self.run_read(case, benchmark, target="s3", location_for=location_for,
+                                 engine_options=client.engine_options, extra=self._common_extra(client))
+        written = self.written_file(codec, case.writer, case.compression, case.dataset)
+        request = self.read_request(case, written, client.engine_options)
+        assert request is not None  # run_read skipped otherwise
+        location = location_for(written)
+        records = self._counted(lambda: codec.read(location, case.reader, request))
+        work = self._work_info(records, benchmark)
+        needed, basis = needed_bytes(case.format, case.kind, written.location, written.size, request)
+        work.update({"s3_object_bytes": written.size, "s3_bytes_needed": needed,
+                     "s3_bytes_needed_basis": basis})
+        if records is not None:
+            work["s3_read_amplification"] = work["s3_get_bytes"] / needed if needed else None
+        benchmark.extra_info.update(work)
+        return {**info, **work}
+
+
+# -- reading one object as a user would ---------------------------------------------------------
+def codec_for_key(key: str) -> Codec:
+    """The codec whose extension the key ends with (``.csv.gz`` counts as CSV)."""
+    name = key.rsplit("/", 1)[-1].lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    for codec in formats.all_codecs():
+        if codec.extension == ext:
+            return codec
+    raise UnsupportedCaseError(
+        f"cannot tell the format of S3 key {key!r} from its extension; known: "
+        + ", ".join(sorted(c.extension for c in formats.all_codecs())))
+
+
+def read_object(target: S3Target, key: str, client: str = SETUP_CLIENT, engine: str | None = None,
+                request: ReadRequest | None = None) -> pa.Table:
+    """Read ``s3://<bucket>/<key>`` with the codec its extension names; clear errors when the
+    endpoint, bucket or key is wrong, access is denied, or the bytes are not that format."""
+    codec = codec_for_key(key)
+    reader = engine or codec.readers()[0].name
+    location = get_client(client).location(target, key)
+    try:
+        return codec.to_arrow(codec.read(location, reader, request or ReadRequest()))
+    except S3Error:
+        raise
+    except Exception as exc:
+        err = translate(exc, target.endpoint_label, target.bucket, key)
+        if err is not None:
+            raise err from None
+        raise S3ObjectFormatError(
+            f"s3://{target.bucket}/{key} is not a readable {codec.name} file (its extension says "
+            f"{codec.name}; {reader} failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})"
+        ) from None
+
+
+__all__ = ["S3Harness", "S3Case", "SUITE_S3", "CaseSkipped", "object_key",
+           "read_object", "codec_for_key"]

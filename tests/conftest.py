@@ -1,0 +1,14 @@
+"""Shared fixtures for the correctness tests (small data: these are not benchmarks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storagebench.datasets import build_dataset, generator_names
+
+SMALL_ROWS = 600
+
+
+@pytest.fixture(scope="session")
+def small_datasets():
+    return {name: build_dataset(name, SMALL_ROWS, seed=7) for name in generator_names()}

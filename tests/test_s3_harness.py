@@ -1,0 +1,96 @@
+"""The S3 harness end to end on the embedded server: extra_info carries counted work per client.
+
+Uses a minimal stand-in for pytest-benchmark's fixture (runs each round once, records nothing
+about time), so the assertions are about counts, amplification, the model and outcomes only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storagebench.cases import ReadCase, WriteCase
+from storagebench.harness import CaseSkipped
+from storagebench.profiles import get_profile
+from storagebench.s3 import cloud_model
+from storagebench.s3.endpoint import EndpointSpec, S3Target, resolve
+from storagebench.s3.target import S3Case, S3Harness
+
+
+class FakeBenchmark:
+    def __init__(self):
+        self.extra_info: dict = {}
+        self.stats = None
+
+    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
+        for _ in range(rounds):
+            a, k = setup() if setup else (args, kwargs or {})
+            fn(*a, **k)
+
+
+@pytest.fixture(scope="module")
+def harness():
+    with S3Target(resolve(EndpointSpec())) as target:
+        h = S3Harness(get_profile("quick", rows=2_000), ["mixed"], 42, target)
+        yield h
+        h.close()
+
+
+def _read(h, client, kind="projection", fmt="parquet", compression="snappy", reader="pyarrow"):
+    b = FakeBenchmark()
+    info = h.run_s3_read(S3Case(ReadCase(fmt, "pyarrow", reader, compression, kind, "mixed"), client), b)
+    assert info == {**info, **b.extra_info}
+    return b.extra_info
+
+
+def test_projected_parquet_read_via_pyarrow_is_range_reads_with_amplification(harness):
+    info = _read(harness, "pyarrow")
+    assert info["suite"] == "s3" and info["target"] == "s3" and info["s3_client"] == "pyarrow"
+    assert info["s3_full_gets"] == 0 and info["s3_range_reads"] >= 2
+    assert info["s3_bytes_needed"] < info["s3_object_bytes"]
+    assert info["s3_read_amplification"] == pytest.approx(info["s3_get_bytes"] / info["s3_bytes_needed"])
+    assert info["fidelity"] == "lossless"
+    assert set(info["s3_cloud_model"]) == set(cloud_model.profiles())
+    assert info["s3_request_cost_usd"] > 0
+    assert info["s3_client_settings"] == {"pre_buffer": True}
+    assert info["s3_endpoint_kind"] == "embedded" and "s3_bucket" in info
+
+
+def test_boto3_full_read_is_one_get_of_the_object(harness):
+    info = _read(harness, "boto3", kind="full")
+    assert info["s3_requests"] == {"GetObject": 1}
+    assert info["s3_get_bytes"] == info["s3_object_bytes"] == info["s3_bytes_needed"]
+    assert info["s3_read_amplification"] == 1.0
+
+
+def test_s3fs_settings_recorded_and_defaults_fetch_more_than_tuned(harness):
+    default = _read(harness, "s3fs")
+    tuned = _read(harness, "s3fs-tuned")
+    assert default["s3_client_settings"]["default_cache_type"] == "readahead"
+    assert tuned["s3_client_settings"]["default_cache_type"] == "none"
+    assert default["s3_client_settings"]["default_block_size"] > 0
+    assert default["s3_get_bytes"] > tuned["s3_get_bytes"]
+
+
+def test_write_counts_the_upload(harness):
+    b = FakeBenchmark()
+    harness.run_s3_write(S3Case(WriteCase("csv", "pyarrow", "none", "mixed"), "boto3"), b)
+    info = b.extra_info
+    assert info["s3_requests"] == {"PutObject": 1}
+    assert info["s3_bytes_in"] == info["s3_object_bytes"] == info["bytes_on_disk"]
+    assert info["s3_upload_amplification"] == 1.0
+
+
+def test_unsupported_client_is_an_outcome_not_a_crash(harness):
+    with pytest.raises(CaseSkipped, match="does not read csv"):
+        _read(harness, "pyarrow-nobuffer", kind="full", fmt="csv", compression="none")
+    outcome = harness.outcomes[-1]
+    assert outcome.suite == "s3" and outcome.status == "skipped"
+    assert outcome.case.endswith("-pyarrow-nobuffer")
+
+
+def test_written_objects_are_removed_after_write_rounds(harness):
+    t = harness.target
+    before = {o["Key"] for o in t.boto3().list_objects_v2(Bucket=t.bucket).get("Contents", [])}
+    harness.run_s3_write(S3Case(WriteCase("parquet", "pyarrow", "snappy", "mixed"), "s3fs"), FakeBenchmark())
+    after = {o["Key"] for o in t.boto3().list_objects_v2(Bucket=t.bucket).get("Contents", [])}
+    assert after == before
