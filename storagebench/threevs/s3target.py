@@ -4,46 +4,55 @@ Everything these suites do on S3 or Glue goes through :class:`S3Target`: the emb
 server, boto3 clients (dummy credentials that only the loopback server accepts), a pyarrow
 ``S3FileSystem`` pointed at the same endpoint, and request/byte counting.
 
-Why counting lives in one place: the S3 suite (``storagebench.s3``) builds the project's
-request-counting WSGI middleware.  Until it is on main this module carries a minimal counter of
-its own (:class:`_CountingMiddleware`); switching to the shared one is a change to this file only,
-because every call site uses :meth:`S3Target.counting` and :class:`RequestCounts`.
-
-What is counted, per request that reaches moto's server: the service (``s3`` or ``glue``), an
-operation name (S3: ``GET`` / ``GET-range`` / ``PUT`` / ``HEAD`` / ``LIST`` / ``DELETE`` /
-``POST-restore`` / ``POST``; Glue: the ``X-Amz-Target`` action such as ``CreateTable``), the
-request body bytes sent and the response body bytes received.  These are the portable facts
-(TRAPS.md: on loopback, wall time rewards fewer requests, not fewer bytes).
+Counting is the S3 suite's :class:`storagebench.s3.counting.RequestCounter` (a WSGI middleware
+in front of moto's app, race-free: it settles in-flight requests before a delta is read); this
+module only turns its records into :class:`RequestCounts`, the small view every call site here
+uses, and prices them with ``storagebench.s3.cloud_model.request_cost`` (plus Glue's request
+price).  Operation names are S3 API names (``s3:GetObject``, ``s3:PutObject``,
+``s3:ListObjectsV2``, ``s3:DeleteObjects`` ...).  Glue requests reach the same server as
+``POST /`` with no bucket; the counter does not see their action, so they are counted as
+``glue:request``.  On this machine moto answers ~13 ms per request: the request counts, not the
+loopback time, are the portable result (TRAPS.md).
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
-from urllib.parse import parse_qs
+from typing import Any, Iterable, Iterator
 
 import pyarrow.fs as pafs
 
 from storagebench.aws import client as aws_client
-from storagebench.prices import region_prices
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
+from storagebench.prices import region_prices
+from storagebench.s3.cloud_model import request_cost
+from storagebench.s3.counting import RequestCounter, RequestRecord
+
+GLUE_OP = "glue:request"
+
+
+def _op(r: RequestRecord) -> str:
+    # Glue (JSON protocol) posts to "/" with no bucket; every S3 operation names a bucket.
+    return GLUE_OP if r.bucket is None and r.method == "POST" else f"s3:{r.operation}"
 
 
 @dataclass
 class RequestCounts:
     """Requests and bytes seen while a :meth:`S3Target.counting` block was open."""
 
-    by_op: Counter = field(default_factory=Counter)  # "s3:GET-range" -> n
+    by_op: Counter = field(default_factory=Counter)  # "s3:GetObject" -> n, "glue:request" -> n
     bytes_sent: int = 0  # request bodies (uploads)
     bytes_received: int = 0  # response bodies (downloads)
+    records: list[RequestRecord] = field(default_factory=list)
 
-    def add(self, service: str, op: str, sent: int, received: int) -> None:
-        self.by_op[f"{service}:{op}"] += 1
-        self.bytes_sent += sent
-        self.bytes_received += received
+    def add_records(self, records: Iterable[RequestRecord]) -> None:
+        for r in records:
+            self.records.append(r)
+            self.by_op[_op(r)] += 1
+            self.bytes_sent += r.bytes_in
+            self.bytes_received += r.bytes_out
 
     def service_total(self, service: str) -> int:
         return sum(n for k, n in self.by_op.items() if k.startswith(service + ":"))
@@ -56,30 +65,27 @@ class RequestCounts:
     def glue_requests(self) -> int:
         return self.service_total("glue")
 
-    @property
-    def gets(self) -> int:
-        return self.by_op["s3:GET"] + self.by_op["s3:GET-range"] + self.by_op["s3:HEAD"]
-
-    @property
-    def puts(self) -> int:
-        # PUT object and multipart parts; S3 prices POST (multipart initiate/complete) as PUT class.
-        return self.by_op["s3:PUT"] + self.by_op["s3:POST"]
-
-    @property
-    def lists(self) -> int:
-        return self.by_op["s3:LIST"]
+    def discount(self, op: str, n: int) -> None:
+        """Drop ``n`` requests of ``op`` (e.g. a benchmark setup's own PUTs) from the counts."""
+        keep, dropped = [], 0
+        for r in self.records:
+            if dropped < n and _op(r) == op:
+                dropped += 1
+                continue
+            keep.append(r)
+        self.records, self.by_op = [], Counter()
+        self.bytes_sent = self.bytes_received = 0
+        self.add_records(keep)
 
     def request_cost_usd(self, region: str = DEFAULT_REGION, storage_class: str = "STANDARD") -> float:
-        """Request charges for these counts (S3 by class, Glue per million) from the price table."""
-        prices = region_prices(region)
-        cls = prices["s3"]["storage_classes"][storage_class]
-        s3 = (self.puts * cls["put_per_1000"] + self.gets * cls["get_per_1000"]
-              + self.lists * prices["s3"]["list_per_1000"]) / 1000
-        glue = self.glue_requests * prices["glue"]["requests_per_million"] / 1e6
+        """Request charges (S3 by class, Glue per million) from the price table."""
+        s3_records = [r for r in self.records if _op(r) != GLUE_OP]
+        s3 = request_cost(s3_records, region, storage_class)["s3_request_cost_usd"]
+        glue = self.glue_requests * region_prices(region)["glue"]["requests_per_million"] / 1e6
         return s3 + glue
 
     def as_info(self) -> dict[str, Any]:
-        """The extra_info form: total requests, per-operation counts and bytes."""
+        """The extra_info form: total requests, per-operation counts, bytes and cost."""
         return {
             "requests": self.s3_requests + self.glue_requests,
             "s3_requests": self.s3_requests,
@@ -91,71 +97,13 @@ class RequestCounts:
         }
 
 
-def _classify(environ: dict[str, Any]) -> tuple[str, str]:
-    """(service, operation) for one request, from the method, headers and query string."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if target:
-        service, _, action = target.partition(".")
-        return ("glue" if service.startswith("AWSGlue") else service.lower()), action
-    method = environ.get("REQUEST_METHOD", "GET")
-    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-    path = environ.get("PATH_INFO", "/").strip("/")
-    if method == "GET":
-        if "/" not in path and ("list-type" in query or "prefix" in query or not query):
-            return "s3", "LIST"  # bucket-level GET is a listing
-        return "s3", "GET-range" if environ.get("HTTP_RANGE") else "GET"
-    if method == "POST" and "restore" in query:
-        return "s3", "POST-restore"  # priced by the restore tier, not as a PUT
-    if method == "POST" and "delete" in query:
-        return "s3", "POST-delete"  # DeleteObjects: deletes are free
-    return "s3", method
-
-
-class _CountingMiddleware:
-    """Counts every request into whichever RequestCounts are currently open (thread-safe)."""
-
-    def __init__(self, app: Callable[..., Any]):
-        self.app = app
-        self.lock = threading.Lock()
-        self.active: list[RequestCounts] = []
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith("/moto-api"):
-            return self.app(environ, start_response)
-        service, op = _classify(environ)
-        sent = int(environ.get("CONTENT_LENGTH") or 0)
-        # Counted on arrival and per chunk *before* it is sent: the client may move on as soon
-        # as the last byte arrives, so counting after the response would race with it.
-        with self.lock:
-            listeners = list(self.active)
-            for counts in listeners:
-                counts.add(service, op, sent, 0)
-        return self._count_body(self.app(environ, start_response), listeners)
-
-    def _count_body(self, body: Iterable[bytes], listeners: list[RequestCounts]) -> Iterator[bytes]:
-        try:
-            for chunk in body:
-                with self.lock:
-                    for counts in listeners:
-                        counts.bytes_received += len(chunk)
-                yield chunk
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-
-
 class S3Target:
     """The embedded moto endpoint with counting, clients and a pyarrow filesystem."""
 
     def __init__(self, region: str = DEFAULT_REGION):
         self.region = region
-        self._counter: _CountingMiddleware | None = None
-
-        def install(app: Callable[..., Any]) -> Callable[..., Any]:
-            self._counter = _CountingMiddleware(app)
-            return self._counter
-
-        self.server = EmbeddedMoto(middlewares=[install]).start()
+        self.counter = RequestCounter()
+        self.server = EmbeddedMoto(middlewares=[self.counter.middleware]).start()
         self._clients: dict[str, Any] = {}
 
     @property
@@ -193,16 +141,13 @@ class S3Target:
 
     @contextlib.contextmanager
     def counting(self) -> Iterator[RequestCounts]:
-        """Count the requests made inside the block (nested blocks each see their own)."""
-        assert self._counter is not None
+        """Count the requests made inside the block (filled in when the block exits)."""
         counts = RequestCounts()
-        with self._counter.lock:
-            self._counter.active.append(counts)
+        mark = self.counter.mark()
         try:
             yield counts
         finally:
-            with self._counter.lock:
-                self._counter.active.remove(counts)
+            counts.add_records(self.counter.since(mark))
 
     def close(self) -> None:
         self.server.stop()
