@@ -40,11 +40,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("partition_expression", ["one_day", "seven_days"])
 
 
-def _main_dataset(lifecycle) -> str:
-    specs = lifecycle.cfg.dataset_specs
-    return "mixed" if "mixed" in specs else specs[0]
-
-
 def _captured(lifecycle, spec: str, fmt: str):
     key = ("catalog-captured", spec, fmt)
     if key not in lifecycle.cache:
@@ -85,7 +80,7 @@ def _spec_of(lifecycle, name: str) -> str:
 def test_catalog_create_table(benchmark, lifecycle, catalog_fmt):
     benchmark.group = "catalog-create_table"
     with skips_reported():
-        captured = _captured(lifecycle, _main_dataset(lifecycle), catalog_fmt)
+        captured = _captured(lifecycle, lifecycle.main_dataset(), catalog_fmt)
         rounds = lifecycle.rounds(benchmark)
         with lifecycle.target.counting() as counts:
             benchmark.pedantic(lifecycle.catalog.create_table, setup=lambda: ((_fresh_input(captured),), {}),
@@ -96,7 +91,7 @@ def test_catalog_create_table(benchmark, lifecycle, catalog_fmt):
 
 def _registered(lifecycle, fmt: str):
     """The main dataset's table in ``fmt``, created once (for the update/retrieval benchmarks)."""
-    captured = _captured(lifecycle, _main_dataset(lifecycle), fmt)
+    captured = _captured(lifecycle, lifecycle.main_dataset(), fmt)
     key = ("catalog-registered", captured.table)
     if key not in lifecycle.cache:
         lifecycle.catalog.create_table(captured.table_input)
@@ -126,7 +121,7 @@ def test_catalog_add_column(benchmark, lifecycle, catalog_fmt):
 
 
 def _day_values(lifecycle) -> list[str]:
-    spec = _main_dataset(lifecycle)
+    spec = lifecycle.main_dataset()
     table = lifecycle.dataset(spec, lifecycle.catalog_rows()).table
     if "ship_date" not in table.column_names:
         lifecycle.skip("catalog-partitions", SUITE_CATALOG,

@@ -50,16 +50,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("restore_case", cases, ids=[f"{sc}-{t}" for sc, t in cases])
 
 
-def _main_dataset(lifecycle) -> str:
-    specs = lifecycle.cfg.dataset_specs
-    return "mixed" if "mixed" in specs else specs[0]
-
-
 def test_glacier_archive(benchmark, lifecycle, archive_case):
     fmt, storage_class = archive_case
     benchmark.group = f"glacier-archive-{storage_class}"
     with skips_reported():
-        spec = _main_dataset(lifecycle)
+        spec = lifecycle.main_dataset()
         codec = formats.get_codec(fmt)
         body, _ = lifecycle.encoded(spec, codec)
         s3, bucket = lifecycle.target.client("s3"), lifecycle.bucket("archive")
@@ -99,7 +94,7 @@ def test_glacier_restore(benchmark, lifecycle, restore_case):
     storage_class, tier = restore_case
     benchmark.group = "glacier-restore"
     with skips_reported():
-        spec = _main_dataset(lifecycle)
+        spec = lifecycle.main_dataset()
         codec = formats.get_codec("parquet") if "parquet" in formats.codec_names() else next(formats.all_codecs())
         body, _ = lifecycle.encoded(spec, codec)
         s3, bucket = lifecycle.target.client("s3"), lifecycle.bucket("archive")

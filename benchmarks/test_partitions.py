@@ -115,7 +115,7 @@ def test_partition_write(benchmark, lifecycle, partition_write_case):
             results.append(write_layout(*args))
 
         rounds = lifecycle.rounds(benchmark, heavy=True)
-        with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(write, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         stats = results[0]
         per_round = _per_round(counts, rounds)
@@ -134,12 +134,12 @@ def test_partition_query(benchmark, lifecycle, partition_query_case):
         stats, base, fs = _layout(lifecycle, target, stored)
         expr, text = one_partition_filter(_table(lifecycle), SCHEMES[scheme].keys)
         expected = _table(lifecycle).filter(expr).num_rows
-        with lifecycle.target.counting() if target == "s3" else _nothing() as discovery:
+        with lifecycle.counting(target) as discovery:
             dataset = open_layout(base, _keys(stored), fs)
         result = run_query(dataset, expr)  # untimed check of what the query reads and returns
         assert result.table.num_rows == expected, f"{text}: {result.table.num_rows} rows, expected {expected}"
         rounds = lifecycle.rounds(benchmark)
-        with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(run_query, args=(dataset, expr), rounds=rounds, iterations=1, warmup_rounds=0)
         per_round = _per_round(counts, rounds)
         bytes_read = per_round.pop("bytes_received", None) if target == "s3" else files_bytes(dataset, result.files)
@@ -158,7 +158,7 @@ def test_partition_full_scan(benchmark, lifecycle, partition_scan_case):
         stats, base, fs = _layout(lifecycle, target, scheme)
         dataset = open_layout(base, _keys(scheme), fs)
         rounds = lifecycle.rounds(benchmark)
-        with lifecycle.target.counting() if target == "s3" else _nothing() as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(run_query, args=(dataset, None), rounds=rounds, iterations=1, warmup_rounds=0)
         per_round = _per_round(counts, rounds)
         bytes_read = per_round.pop("bytes_received", None) if target == "s3" else stats.bytes_total
@@ -170,20 +170,7 @@ def test_partition_full_scan(benchmark, lifecycle, partition_scan_case):
             rows_returned=_table(lifecycle).num_rows, **per_round))
 
 
-class _nothing:
-    """A stand-in for counting() on local disk (no requests to count)."""
-
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _per_round(counts, rounds: int) -> dict:
     if counts is None:
         return {"requests": None, "requests_by_op": None, "request_cost_usd": None}
-    return {"requests": counts.s3_requests / rounds,
-            "requests_by_op": {k: v / rounds for k, v in counts.by_op.items()},
-            "bytes_received": counts.bytes_received / rounds,
-            "request_cost_usd": counts.request_cost_usd() / rounds}
+    return counts.per_round(rounds)

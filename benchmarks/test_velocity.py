@@ -63,26 +63,12 @@ def _place(lifecycle, target: str):
     return lifecycle.target.arrow_fs(), lifecycle.bucket("velocity")
 
 
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _counting(lifecycle, target: str):
-    return lifecycle.target.counting() if target == "s3" else _nothing()
-
-
 def _info(lifecycle, operation: str, target: str, counts, rounds: int, **extra) -> dict:
     table, batches, batch_rows = _stream(lifecycle)
     requests = None
     if counts is not None:
-        requests = {"requests": counts.s3_requests / rounds,
-                    "requests_by_op": {k: v / rounds for k, v in counts.by_op.items()},
-                    "request_cost_usd": counts.request_cost_usd() / rounds,
-                    "cost_per_million_rows_usd": counts.request_cost_usd() / rounds / table.num_rows * 1e6}
+        requests = counts.per_round(rounds)
+        requests["cost_per_million_rows_usd"] = requests["request_cost_usd"] / table.num_rows * 1e6
     return lifecycle.base_info(SUITE_VELOCITY, operation, target=target, dataset="numeric",
                                rows=table.num_rows, appends=len(batches), batch_rows=batch_rows,
                                **(requests or {"requests": None, "requests_by_op": None,
@@ -107,7 +93,7 @@ def test_velocity_write(benchmark, lifecycle, velocity_write_case):
 
         fn = write_stream if mode == "stream" else write_batch
         rounds = lifecycle.rounds(benchmark, heavy=mode == "stream")
-        with _counting(lifecycle, target) as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(fn, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
         objects, size = stored_bytes(paths[0], fs)
         benchmark.extra_info.update(_info(lifecycle, f"write_{mode}", target, counts, rounds,
@@ -137,7 +123,7 @@ def test_velocity_read(benchmark, lifecycle, velocity_read_case):
         got = fn(path, fs)  # untimed check: the same rows in the same order
         assert got.equals(table), f"{layout} read on {target} does not return the streamed rows"
         rounds = lifecycle.rounds(benchmark)
-        with _counting(lifecycle, target) as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(fn, args=(path, fs), rounds=rounds, iterations=1, warmup_rounds=0)
         objects, size = stored_bytes(path, fs)
         benchmark.extra_info.update(_info(lifecycle, f"read_{layout}", target, counts, rounds,
@@ -163,7 +149,7 @@ def test_velocity_compaction(benchmark, lifecycle, velocity_target):
         _, bytes_in = stored_bytes(_layouts(lifecycle, target)[0], fs)
         rounds = lifecycle.rounds(benchmark, heavy=True)
         results = []
-        with _counting(lifecycle, target) as counts:
+        with lifecycle.counting(target) as counts:
             benchmark.pedantic(lambda *a: results.append(compact(*a)), setup=setup, rounds=rounds,
                                iterations=1, warmup_rounds=0)
         if counts is not None:  # the setup's stream writes were counted too

@@ -13,6 +13,7 @@ that go into the results JSON.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import uuid
@@ -92,9 +93,18 @@ class LifecycleSuite:
             self._encoded[key] = encode(self.dataset(spec, rows), codec)
         return self._encoded[key]
 
+    def main_dataset(self) -> str:
+        """The dataset the catalog and glacier suites use: ``mixed`` (every column type) if selected."""
+        specs = self.cfg.dataset_specs
+        return "mixed" if "mixed" in specs else specs[0]
+
     def catalog_rows(self) -> int:
         # A catalog entry depends on the schema, not the row count: small files keep it fast.
         return min(self.profile.rows, CATALOG_ROWS)
+
+    def counting(self, target: str) -> Any:
+        """Request counting on S3; on local disk there is nothing to count (yields None)."""
+        return self.target.counting() if target == "s3" else contextlib.nullcontext(None)
 
     # -- sizes per profile -----------------------------------------------------------------------
     def s3_max_partitions(self) -> int:

@@ -84,6 +84,13 @@ class RequestCounts:
         glue = self.glue_requests * region_prices(region)["glue"]["requests_per_million"] / 1e6
         return s3 + glue
 
+    def per_round(self, rounds: int) -> dict[str, Any]:
+        """extra_info figures per timed round (the counts cover all ``rounds`` rounds)."""
+        return {"requests": self.s3_requests / rounds,
+                "requests_by_op": {k: v / rounds for k, v in self.by_op.items() if v},
+                "bytes_received": self.bytes_received / rounds,
+                "request_cost_usd": self.request_cost_usd() / rounds}
+
     def as_info(self) -> dict[str, Any]:
         """The extra_info form: total requests, per-operation counts, bytes and cost."""
         return {

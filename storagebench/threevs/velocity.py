@@ -19,7 +19,8 @@ so the compacted file must hold exactly the rows of the stream, in the same orde
 extra_info keys (``suite == "velocity"``): ``operation`` ("write_stream" | "write_batch" |
 "read_small_objects" | "read_compacted" | "compaction"), ``target`` ("local" | "s3"),
 ``appends``, ``batch_rows``, ``rows``, ``objects`` (objects written / read), ``bytes_total``,
-``requests``, ``requests_by_op``, ``request_cost_usd``, ``cost_per_million_rows_usd``,
+``requests``, ``requests_by_op``, ``bytes_received`` (s3: response bytes per round),
+``request_cost_usd``, ``cost_per_million_rows_usd``,
 ``files_in``, ``bytes_in``, ``bytes_out``, ``rows_returned``, ``dataset``, ``profile``, ``seed``.
 """
 
