@@ -12,8 +12,6 @@ suite can explain every case it skips.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Iterator
 
 from formats.base import (
@@ -27,6 +25,7 @@ from formats.base import (
     UnsupportedCaseError,
     WriteOptions,
 )
+from storagebench.registry import Registry
 
 __all__ = [
     "Codec",
@@ -47,42 +46,24 @@ __all__ = [
 # One entry per format module; import order is the order formats appear in reports.
 _CODEC_MODULES = ("csv", "json", "parquet", "orc", "feather", "avro")
 
-_REGISTRY: dict[str, Codec] = {}
-_LOADED = False
+_REGISTRY: Registry[Codec] = Registry("format", "formats", _CODEC_MODULES)
 
 
 def register(codec_cls: type[Codec]) -> type[Codec]:
     """Class decorator: instantiate and register a codec under its ``name``."""
     codec = codec_cls()
-    if codec.name in _REGISTRY:
-        raise ValueError(f"format {codec.name!r} registered twice")
-    _REGISTRY[codec.name] = codec
+    _REGISTRY.add(codec.name, codec)
     return codec_cls
 
 
-def _load() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    for module in _CODEC_MODULES:
-        importlib.import_module(f"formats.{module}")
-    _LOADED = True
-
-
 def all_codecs() -> Iterator[Codec]:
-    _load()
-    return iter(list(_REGISTRY.values()))
+    return iter(_REGISTRY.values())
 
 
 def codec_names() -> list[str]:
-    _load()
-    return list(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get_codec(name: str) -> Codec:
     """Return the codec called ``name`` or raise an error listing the valid names."""
-    _load()
-    try:
-        return _REGISTRY[name.lower()]
-    except KeyError:
-        raise UnknownNameError("format", name, list(_REGISTRY)) from None
+    return _REGISTRY.get(name.lower())

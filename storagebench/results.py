@@ -20,6 +20,13 @@
    For writes, ``fidelity`` is what the written file gives back to the reader of the writer's
    own library (named in ``fidelity_checked_by``), e.g. pandas' JSON writer read by pandas.
 
+   Other suites document their own keys in their package docstring, next to the code that
+   fills them: ``suite == "s3"`` in :mod:`storagebench.s3.target` (request counts by operation,
+   bytes in/out, range reads, read amplification, modelled cloud time per labelled profile,
+   request cost), ``suite == "dynamodb"`` in :mod:`storagebench.dynamodb` (backend and its
+   caveat, latency percentiles, items evaluated vs returned, pages, computed vs reported RCUs,
+   cost per million), ``suite == "harness"`` in ``benchmarks/test_harness_overhead.py``.
+
 2. A top-level ``"storagebench"`` object (written by the pytest plugin's
    ``pytest_benchmark_update_json`` hook) with ``schema_version``, ``profile``, ``seed``,
    ``versions``, ``machine``, ``datasets`` (name -> rows, columns, arrow_bytes, fingerprint,
@@ -32,6 +39,8 @@ from __future__ import annotations
 SCHEMA_VERSION = 1
 
 SUITE_FORMATS = "formats"
+SUITE_S3 = "s3"
+SUITE_DYNAMODB = "dynamodb"
 
 FIDELITY_LOSSLESS = "lossless"
 FIDELITY_LOSSY_TYPES = "lossy-types"

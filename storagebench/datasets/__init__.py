@@ -13,13 +13,13 @@ dataset carries a fingerprint of its content that results record.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pyarrow as pa
 
 from formats.base import RangePredicate, UnknownNameError
+from storagebench.registry import Registry
 
 _GENERATOR_MODULES = ("numeric", "mixed", "text", "nested", "wide", "police")
 
@@ -64,48 +64,33 @@ class DatasetGenerator:
     build: Callable[[int, int], Dataset]
 
 
-_GENERATORS: dict[str, DatasetGenerator] = {}
-_LOADED = False
+_GENERATORS: Registry[DatasetGenerator] = Registry("dataset", "storagebench.datasets", _GENERATOR_MODULES)
 
 
 def dataset(name: str, description: str) -> Callable:
     """Decorator registering ``build(rows, seed) -> Dataset`` under ``name``."""
 
     def wrap(build: Callable[[int, int], Dataset]) -> Callable[[int, int], Dataset]:
-        if name in _GENERATORS:
-            raise ValueError(f"dataset {name!r} registered twice")
-        _GENERATORS[name] = DatasetGenerator(name, description, build)
+        _GENERATORS.add(name, DatasetGenerator(name, description, build))
         return build
 
     return wrap
 
 
-def _load() -> None:
-    global _LOADED
-    if not _LOADED:
-        for module in _GENERATOR_MODULES:
-            importlib.import_module(f"storagebench.datasets.{module}")
-        _LOADED = True
-
-
 def generator_names() -> list[str]:
-    _load()
-    return list(_GENERATORS)
+    return _GENERATORS.names()
 
 
 def generators() -> list[DatasetGenerator]:
-    _load()
-    return list(_GENERATORS.values())
+    return _GENERATORS.values()
 
 
 def build_dataset(name: str, rows: int, seed: int = 42) -> Dataset:
     """Build the named generated dataset with ``rows`` rows (deterministic for a seed)."""
-    _load()
-    if name not in _GENERATORS:
-        raise UnknownNameError("dataset", name, _GENERATORS)
+    generator = _GENERATORS.get(name)
     if rows < 1:
         raise ValueError(f"dataset {name!r}: rows must be >= 1, got {rows}")
-    return _GENERATORS[name].build(rows, seed)
+    return generator.build(rows, seed)
 
 
 def load_file_dataset(path: str) -> Dataset:
@@ -116,9 +101,8 @@ def load_file_dataset(path: str) -> Dataset:
 
 def resolve(spec: str, rows: int, seed: int = 42) -> Dataset:
     """A registered generator name, or a path to the user's own file."""
-    _load()
     if spec in _GENERATORS:
         return build_dataset(spec, rows, seed)
     if "/" in spec or "." in spec:
         return load_file_dataset(spec)
-    raise UnknownNameError("dataset", spec, list(_GENERATORS) + ["<path to a data file>"])
+    raise UnknownNameError("dataset", spec, _GENERATORS.names() + ["<path to a data file>"])

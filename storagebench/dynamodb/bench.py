@@ -27,8 +27,9 @@ from storagebench.dynamodb.patterns import Answer, Pattern, Probe
 from storagebench.dynamodb.session import DynamoSession
 from storagebench.dynamodb.sweep import percentiles
 from storagebench.dynamodb.tables import LoadedTable, TableSpec
+from storagebench.results import SUITE_DYNAMODB
 
-SUITE = "dynamodb"
+SUITE = SUITE_DYNAMODB  # the name in the results contract (storagebench/results.py)
 
 
 class CaseSkip(Exception):

@@ -11,9 +11,8 @@ to moto's S3 server on 127.0.0.1.  A lookup is ``pyarrow.parquet.read_table`` wi
 guid on the DynamoDB backend is timed in the same test, side by side.
 
 Counted per lookup: S3 requests and response bytes, seen by a small WSGI counter in front of
-moto (``_S3Counter`` below: this suite's own tiny counter, kept minimal until the S3 suite's
-request counter, storagebench/s3/counting.py, is merged and can replace it); DynamoDB requests
-and response bytes from the client's counters.
+moto (the S3 suite's ``storagebench.s3.counting.RequestCounter``); DynamoDB requests and
+response bytes from the client's counters.
 
 Modelled cloud latency (a labelled model, NOT a measurement): requests are issued one after
 another (pyarrow: file info, footer, then the row group), each costing ``MODEL`` request time,
@@ -25,9 +24,8 @@ from __future__ import annotations
 
 import itertools
 import random
-import threading
 import time
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pyarrow as pa
 
@@ -40,6 +38,7 @@ from storagebench.dynamodb.capacity import get_item_rcu, read_cost_per_million
 from storagebench.dynamodb.session import DynamoSession
 from storagebench.dynamodb.sweep import percentiles
 from storagebench.dynamodb.tables import TableSpec
+from storagebench.s3.counting import RequestCounter
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.prices import region_prices
 
@@ -54,46 +53,11 @@ MODEL = {"s3_request_s": 0.020, "s3_bytes_per_s": 90e6, "dynamodb_request_s": 0.
                                                  "+ bytes / throughput (assumed figures)"}
 
 
-class _S3Counter:
-    """Tiny WSGI middleware: every request's method, path, Range header and response bytes."""
-
-    def __init__(self, app: Callable[..., Any]):
-        self.app = app
-        self.records: list[tuple[str, str, str | None, int]] = []
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        method, path, rng = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), environ.get("HTTP_RANGE")
-
-        def counting_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            # Recorded before the body is sent, so a client that has its answer finds it counted.
-            length = 0 if method == "HEAD" else int(dict((k.lower(), v) for k, v in headers).get("content-length", 0))
-            if not path.startswith("/moto-api"):
-                with self._lock:
-                    self.records.append((method, path, rng, length))
-            return start_response(status, headers, *exc)
-
-        return self.app(environ, counting_start_response)
-
-    def mark(self) -> int:
-        with self._lock:
-            return len(self.records)
-
-    def since(self, mark: int) -> list[tuple[str, str, str | None, int]]:
-        with self._lock:
-            return list(self.records[mark:])
-
-
 def _s3(session: DynamoSession) -> dict[str, Any]:
     """moto's S3 on its own embedded server (with the counter), one per session."""
     if "files_s3" not in session.resources:
-        holder: dict[str, _S3Counter] = {}
-
-        def middleware(app: Callable[..., Any]) -> Callable[..., Any]:
-            holder["counter"] = _S3Counter(app)
-            return holder["counter"]
-
-        server = EmbeddedMoto(middlewares=[middleware]).start()
+        counter = RequestCounter()
+        server = EmbeddedMoto(middlewares=[counter.middleware]).start()
         session.on_close(server.stop)
         s3 = aws.client("s3", server.endpoint_url, DEFAULT_REGION, DUMMY_CREDENTIALS)
         bucket = f"sb-{session.run_id}-files"
@@ -103,7 +67,7 @@ def _s3(session: DynamoSession) -> dict[str, Any]:
         fs = pafs.S3FileSystem(endpoint_override=server.endpoint_url, scheme="http", region=DEFAULT_REGION,
                                access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
                                secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"])
-        session.resources["files_s3"] = {"server": server, "counter": holder["counter"], "fs": fs,
+        session.resources["files_s3"] = {"server": server, "counter": counter, "fs": fs,
                                           "bucket": bucket, "files": {}}
     return session.resources["files_s3"]
 
@@ -139,7 +103,7 @@ def run_files_vs_items(benchmark: Any, session: DynamoSession, backend: str, ite
     client = session.client(backend)
     table = session.table(backend, TableSpec("guid", items, 0, seed))
     location, written, row_group = parquet_file(session, items, seed)
-    counter: _S3Counter = _s3(session)["counter"]
+    counter: RequestCounter = _s3(session)["counter"]
     codec = formats.get_codec("parquet")
     rng = random.Random(seed)
     guids = [written.column("guid")[rng.randrange(items)].as_py() for _ in range(rounds + 1)]
@@ -151,6 +115,7 @@ def run_files_vs_items(benchmark: Any, session: DynamoSession, backend: str, ite
     expected = written.filter(pa.compute.equal(written.column("guid"), guids[0]))
     if found.num_rows != 1 or found.to_pylist() != expected.to_pylist():
         raise AssertionError(f"Parquet lookup of guid {guids[0]} returned {found.num_rows} rows, not the record")
+    client.key_schema(table.name)  # cached DescribeTable, so the count below is GetItem's alone
     before = client.counters.snapshot()
     got = client.call("GetItem", TableName=table.name, Key=table.key_dict((guids[0],)),
                       ReturnConsumedCapacity="TOTAL")
@@ -177,7 +142,7 @@ def run_files_vs_items(benchmark: Any, session: DynamoSession, backend: str, ite
 
     prices = region_prices(client.region if backend in ("aws", "endpoint") else DEFAULT_REGION)
     get_price = prices["s3"]["storage_classes"]["STANDARD"]["get_per_1000"] / 1000
-    s3_bytes = sum(r[3] for r in s3_requests)
+    s3_bytes = sum(r.bytes_out for r in s3_requests)
     ddb_requests = after["requests"] - before["requests"]
     ddb_bytes = after["response_bytes"] - before["response_bytes"]
     rcu = get_item_rcu(table.sizes[(guids[0],)], consistent=False)
@@ -195,7 +160,8 @@ def run_files_vs_items(benchmark: Any, session: DynamoSession, backend: str, ite
         "parquet_compression": COMPRESSION,
         "parquet_sorted_by": "guid",
         "parquet_requests": len(s3_requests),
-        "parquet_requests_detail": [f"{m} {'range ' + r if r else 'whole'} {n} B" for m, _, r, n in s3_requests],
+        "parquet_requests_detail": [f"{r.operation} {'range ' + r.range if r.range else 'whole'} {r.bytes_out} B"
+                                    for r in s3_requests],
         "parquet_bytes": s3_bytes,
         **{f"parquet_{k}": v for k, v in parquet_p.items()},
         "parquet_modelled_s": modelled_seconds(len(s3_requests), s3_bytes, MODEL["s3_request_s"],

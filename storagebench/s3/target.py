@@ -39,8 +39,7 @@ from storagebench.s3.counting import RequestRecord, summarise
 from storagebench.s3.endpoint import S3Target
 from storagebench.s3.errors import S3Error, S3ObjectFormatError, translate
 from storagebench.s3.needed import needed_bytes
-
-SUITE_S3 = "s3"
+from storagebench.results import SUITE_S3
 
 
 @dataclass(frozen=True)

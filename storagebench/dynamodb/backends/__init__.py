@@ -17,12 +17,11 @@ A started backend is a :class:`RunningBackend`: its name, endpoint, what its num
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from formats.base import UnknownNameError
 from storagebench.dynamodb.client import DynamoClient
+from storagebench.registry import Registry
 
 _MODULES = ("moto", "dynalite", "endpoint")
 
@@ -72,45 +71,29 @@ class BackendSpec:
     explicit_only: bool = False  # must be named by the user (never in the default list)
 
 
-_REGISTRY: dict[str, BackendSpec] = {}
-_LOADED = False
+_REGISTRY: Registry[BackendSpec] = Registry("DynamoDB backend", "storagebench.dynamodb.backends", _MODULES)
 
 
 def backend(name: str, description: str, explicit_only: bool = False) -> Callable:
     """Decorator registering ``start(options) -> RunningBackend`` under ``name``."""
 
     def wrap(start: Callable[[BackendOptions], RunningBackend]) -> Callable[[BackendOptions], RunningBackend]:
-        if name in _REGISTRY:
-            raise ValueError(f"DynamoDB backend {name!r} registered twice")
-        _REGISTRY[name] = BackendSpec(name, description, start, explicit_only)
+        _REGISTRY.add(name, BackendSpec(name, description, start, explicit_only))
         return start
 
     return wrap
 
 
-def _load() -> None:
-    global _LOADED
-    if not _LOADED:
-        for module in _MODULES:
-            importlib.import_module(f"storagebench.dynamodb.backends.{module}")
-        _LOADED = True
-
-
 def backend_names() -> list[str]:
-    _load()
-    return list(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def default_backends() -> list[str]:
-    _load()
     return [n for n, spec in _REGISTRY.items() if not spec.explicit_only]
 
 
 def get_backend(name: str) -> BackendSpec:
-    _load()
-    if name not in _REGISTRY:
-        raise UnknownNameError("DynamoDB backend", name, _REGISTRY)
-    return _REGISTRY[name]
+    return _REGISTRY.get(name)
 
 
 def start_backend(name: str, options: BackendOptions | None = None) -> RunningBackend:

@@ -18,14 +18,13 @@ A pattern splits its work the way the measurement needs it:
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from formats.base import UnknownNameError
 from storagebench.dynamodb.capacity import page_rcu
 from storagebench.dynamodb.client import DynamoClient
+from storagebench.registry import Registry
 from storagebench.dynamodb.tables import LoadedTable
 
 _MODULES = ("get_item", "batch_get", "query_partition", "query_gsi", "scan_filter", "parallel_scan",
@@ -165,37 +164,21 @@ def sample(rng: random.Random, population: Sequence[Any], count: int) -> list[An
     return [population[rng.randrange(len(population))] for _ in range(count)]
 
 
-_REGISTRY: dict[str, Pattern] = {}
-_LOADED = False
+_REGISTRY: Registry[Pattern] = Registry("DynamoDB pattern", "storagebench.dynamodb.patterns", _MODULES)
 
 
 def register(*patterns: Pattern) -> None:
     for pattern in patterns:
-        if pattern.name in _REGISTRY:
-            raise ValueError(f"DynamoDB pattern {pattern.name!r} registered twice")
-        _REGISTRY[pattern.name] = pattern
-
-
-def _load() -> None:
-    global _LOADED
-    if not _LOADED:
-        for module in _MODULES:
-            importlib.import_module(f"storagebench.dynamodb.patterns.{module}")
-        _LOADED = True
+        _REGISTRY.add(pattern.name, pattern)
 
 
 def all_patterns() -> list[Pattern]:
-    _load()
-    return list(_REGISTRY.values())
+    return _REGISTRY.values()
 
 
 def pattern_names() -> list[str]:
-    _load()
-    return list(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get_pattern(name: str) -> Pattern:
-    _load()
-    if name not in _REGISTRY:
-        raise UnknownNameError("DynamoDB pattern", name, _REGISTRY)
-    return _REGISTRY[name]
+    return _REGISTRY.get(name)

@@ -101,11 +101,16 @@ def candidates(part: pd.DataFrame, w: Workload) -> list[dict[str, Any]]:
             if not full.empty:  # the best way to get this file back: lossless first, then fastest
                 rank = full["fidelity"].map({"lossless": 0, "lossy-types": 1}).fillna(2)
                 best = full.assign(_rank=rank).sort_values(["_rank", "time_median"]).iloc[0]
+            # No timed full read of this file (e.g. a non-default compression of a second writer):
+            # the write's own read-back verdict (fidelity_checked_by) still says if values survive.
+            source = best if best is not None else wr
+            fidelity = source.get("fidelity")
             out.append({"label": f"{fmt_}/{comp} {writer}", "format": fmt_, "size": int(wr["bytes_on_disk"]),
                         "write": _timing(wr), "read": _timing(best),
-                        "fidelity": best["fidelity"] if best is not None else None,
-                        "lossy": _lossy_cols(best) if best is not None else "",
-                        "reader": best["reader_engine"] if best is not None else None})
+                        "fidelity": None if fmt.missing(fidelity) else fidelity,
+                        "lossy": _lossy_cols(source),
+                        "reader": best["reader_engine"] if best is not None
+                        else (None if fmt.missing(wr.get("fidelity_checked_by")) else wr.get("fidelity_checked_by"))})
     for c in out:
         if w.decides == "size":
             c["decide"] = {"median": float(c["size"]), "q1": float(c["size"]), "q3": float(c["size"]),

@@ -58,11 +58,13 @@ def build(ctx: ReportContext) -> list[Block] | None:
     all_labels: set[str] = set()
     for label, part in dataset_groups(frame):
         rows = []
-        for _, r in part.sort_values([c for c in ("operation", "read_kind", "format", "s3_client")
+        for _, r in part.sort_values([c for c in ("operation", "read_kind", "format", "s3_client", "engine")
                                       if c in part.columns]).iterrows():
             model, labels = _model(r.get("s3_cloud_model"))
             all_labels.update(labels)
-            rows.append([r.get("s3_client", "-"), f"{r.get('format', '-')}/{r.get('compression', '-')}",
+            engine = r.get("engine")
+            rows.append([r.get("s3_client", "-"), engine if isinstance(engine, str) else "-",
+                         f"{r.get('format', '-')}/{r.get('compression', '-')}",
                          r["operation"], r.get("read_kind") if isinstance(r.get("read_kind"), str) else "-",
                          fmt.count(r.get("s3_requests_total")), _requests(r.get("s3_requests")),
                          fmt.count(r.get("s3_range_reads")), fmt.bytes_(r.get("s3_bytes_out")),
@@ -70,7 +72,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
                          fmt.ratio(r.get("s3_read_amplification")),
                          fmt.timing(r.get("time_median"), r.get("time_iqr"), r.get("rounds")), fmt.cv(r.get("cv")),
                          model, fmt.usd(r.get("s3_request_cost_usd"))])
-        blocks += [Heading(label), Table("", ["client", "format", "operation", "read", "requests",
+        blocks += [Heading(label), Table("", ["client", "engine", "format", "operation", "read", "requests",
                                               "by operation", "range GETs", "bytes out", "bytes in",
                                               "object", "read amplification", "mock time (measured)", "CV",
                                               "modelled cloud time", "request cost"], rows,
