@@ -100,5 +100,6 @@ def test_bad_run_arguments_fail_with_one_clear_line(tmp_path, args, message):
 def test_list_shows_formats_engines_and_datasets():
     proc = _cli("list")
     assert proc.returncode == 0
-    for word in ("parquet", "fastparquet", "orc", "feather", "avro", "police", "quick"):
+    for word in ("parquet", "fastparquet", "orc", "feather", "avro", "police", "quick", "s3fs-tuned",
+                 "dynalite", "scan_filter_one", "local_formats", "glacier"):
         assert word in proc.stdout

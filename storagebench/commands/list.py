@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     for gen in generators():
         ds.add_row(gen.name, gen.description)
     console.print(ds)
+    _print_other_suites(console)
     prof = Table(title="Profiles")
     prof.add_column("name")
     prof.add_column("what")
@@ -45,3 +46,34 @@ def run(args: argparse.Namespace) -> int:
         prof.add_row(p.name, p.description)
     console.print(prof)
     return 0
+
+
+def _print_other_suites(console: Console) -> None:
+    """Benchmark suites, S3 clients and DynamoDB backends/patterns (each from its own registry)."""
+    from storagebench.commands.run import suite_names
+    from storagebench.dynamodb.backends import backend_names, get_backend
+    from storagebench.dynamodb.patterns import all_patterns
+    from storagebench.s3.clients import CLIENTS
+
+    suites = Table(title="Benchmark suites (storagebench run --suites ...)")
+    suites.add_column("suite")
+    suites.add_column("module")
+    for name in suite_names():
+        suites.add_row(name, f"benchmarks/test_{name}.py")
+    console.print(suites)
+    s3 = Table(title="S3 clients (--s3-clients; embedded moto server by default)")
+    s3.add_column("client")
+    s3.add_column("what")
+    for client in CLIENTS.values():
+        s3.add_row(client.name, client.description)
+    console.print(s3)
+    ddb = Table(title="DynamoDB backends (--ddb-backends) and access patterns (--ddb-patterns)")
+    ddb.add_column("kind")
+    ddb.add_column("name")
+    ddb.add_column("what")
+    for name in backend_names():
+        spec = get_backend(name)
+        ddb.add_row("backend", name, spec.description + (" (explicit flag only)" if spec.explicit_only else ""))
+    for pattern in all_patterns():
+        ddb.add_row("pattern", pattern.name, pattern.description)
+    console.print(ddb)
