@@ -34,9 +34,11 @@ def by_op(x: Any) -> str:
 
 
 def timing_cells(r: Any) -> list[str]:
-    """median, IQR, n and CV of one case (the spread travels with every timing)."""
+    """median, IQR, n and CV of one case (the spread travels with every timing; one round has no
+    CV to show)."""
+    one = value(r.get("rounds")) is not None and int(r.get("rounds")) < 2
     return [fmt.seconds(r.get("time_median")), fmt.seconds(r.get("time_iqr")), fmt.count(r.get("rounds")),
-            fmt.cv(r.get("cv"))]
+            "-" if one else fmt.cv(r.get("cv"))]
 
 
 def skipped_note(ctx: ReportContext, suite: str) -> list[Block]:
