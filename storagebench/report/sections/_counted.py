@@ -11,10 +11,12 @@ import pandas as pd
 
 from storagebench.report import fmt
 from storagebench.report.context import ReportContext
+from storagebench.report.metrics import speedup
 from storagebench.report.model import Block, Text
 from storagebench.report.sections.s3 import as_obj
 
 TIMING = ["median", "IQR", "n", "CV"]
+TARGET_LABELS = {"local": "Local disk", "s3": "S3 (embedded moto endpoint)"}
 
 
 def value(x: Any) -> Any:
@@ -61,3 +63,15 @@ def first(frame: pd.DataFrame, **where: Any) -> pd.Series | None:
             return None
         frame = frame[frame[key] == want]
     return None if frame.empty else frame.iloc[0]
+
+
+def by_target(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The cases split by ``target``, local disk first."""
+    targets = sorted(frame["target"].dropna().unique(), key=lambda t: (t != "local", t))
+    return [(t, frame[frame["target"] == t]) for t in targets]
+
+
+def ratio_cell(base: Any, other: Any) -> str:
+    """base median / other median with the conservative quartile range, or ``-``."""
+    sp = speedup(base, other) if base is not None and other is not None else None
+    return f"{fmt.ratio(sp[0])} ({sp[1]:.2g}\u2013{sp[2]:.2g})" if sp else "-"

@@ -10,19 +10,11 @@ import pandas as pd
 
 from storagebench.report import charts, fmt
 from storagebench.report.context import ReportContext
-from storagebench.report.metrics import speedup
 from storagebench.report.model import Block, Chart, Heading, Table, Text
 from storagebench.report.sections import section
-from storagebench.report.sections._counted import TIMING, by_op, first, skipped_note, timing_cells, value
+from storagebench.report.sections._counted import (TARGET_LABELS, TIMING, by_op, by_target, first, ratio_cell,
+                                                   skipped_note, timing_cells, value)
 from storagebench.results import SUITE_PARTITIONS
-
-TARGET_LABELS = {"local": "Local disk", "s3": "S3 (embedded moto endpoint)"}
-
-
-def _speedup_cell(base: pd.Series | None, other: pd.Series) -> str:
-    sp = speedup(base, other) if base is not None else None
-    return f"{fmt.ratio(sp[0])} ({sp[1]:.2g}\u2013{sp[2]:.2g})" if sp else "-"
-
 
 def _schemes(frame: pd.DataFrame) -> list[str]:
     """Schemes ordered by how many partitions they make ("none" first)."""
@@ -44,7 +36,7 @@ def pruning_rows(frame: pd.DataFrame) -> list[list[str]]:
                          fmt.number(r.get("requests")), by_op(r.get("requests_by_op")),
                          fmt.count(r.get("discovery_requests")), fmt.count(r.get("rows_returned")),
                          *timing_cells(r), fmt.usd(r.get("request_cost_usd")),
-                         _speedup_cell(base, r) if layout == "partitioned" else "-"])
+                         ratio_cell(base, r) if layout == "partitioned" else "-"])
     return rows
 
 
@@ -102,8 +94,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
         "response bytes counted at the endpoint; requests per query, plus the listing needed to open "
         "the dataset as discovery requests). Time vs unpartitioned: the unpartitioned median / the "
         "partitioned one (range from the quartiles; a range containing 1\u00d7 is no measurable gain).")]
-    for target in sorted(frame["target"].dropna().unique(), key=lambda t: (t != "local", t)):
-        part = frame[frame["target"] == target]
+    for target, part in by_target(frame):
         blocks.append(Heading(TARGET_LABELS.get(target, target)))
         rows = pruning_rows(part)
         if rows:

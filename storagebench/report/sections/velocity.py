@@ -9,11 +9,10 @@ import pandas as pd
 
 from storagebench.report import fmt
 from storagebench.report.context import ReportContext
-from storagebench.report.metrics import speedup
 from storagebench.report.model import Block, Heading, Table, Text
 from storagebench.report.sections import section
-from storagebench.report.sections._counted import TIMING, by_op, first, skipped_note, timing_cells, value
-from storagebench.report.sections.partitions import TARGET_LABELS
+from storagebench.report.sections._counted import (TARGET_LABELS, TIMING, by_op, by_target, first, ratio_cell,
+                                                   skipped_note, timing_cells, value)
 from storagebench.results import SUITE_VELOCITY
 
 OPERATIONS = {"write_stream": "write: stream of micro-batches", "write_batch": "write: one batch",
@@ -35,8 +34,7 @@ def comparison_rows(part: pd.DataFrame) -> list[list[str]]:
         a, b = first(part, operation=slow), first(part, operation=fast)
         if a is None or b is None:
             continue
-        sp = speedup(a, b)  # a.median / b.median with the quartile range
-        rows.append([label, f"{fmt.ratio(sp[0])} ({sp[1]:.2g}\u2013{sp[2]:.2g})" if sp else "-",
+        rows.append([label, ratio_cell(a, b),
                      _ratio(a.get("objects"), b.get("objects")), _ratio(a.get("requests"), b.get("requests")),
                      _ratio(a.get("cost_per_million_rows_usd"), b.get("cost_per_million_rows_usd"))])
     return rows
@@ -55,8 +53,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
         "per timed round and priced from the price table; $ per million rows scales that cost to a "
         "million rows ingested or read the same way. A stream write is timed once (one round: the "
         "whole stream).")]
-    for target in sorted(frame["target"].dropna().unique(), key=lambda t: (t != "local", t)):
-        part = frame[frame["target"] == target]
+    for target, part in by_target(frame):
         order = {op: i for i, op in enumerate(OPERATIONS)}
         rows = [[OPERATIONS.get(r["operation"], r["operation"]), fmt.count(r.get("objects")),
                  fmt.bytes_(r.get("bytes_total")), fmt.number(r.get("requests")), by_op(r.get("requests_by_op")),
