@@ -25,7 +25,10 @@
    bytes in/out, range reads, read amplification, modelled cloud time per labelled profile,
    request cost), ``suite == "dynamodb"`` in :mod:`storagebench.dynamodb` (backend and its
    caveat, latency percentiles, items evaluated vs returned, pages, computed vs reported RCUs,
-   cost per million), ``suite == "harness"`` in ``benchmarks/test_harness_overhead.py``.
+   cost per million), ``suite == "catalog"`` in :mod:`storagebench.catalog`,
+   ``suite == "glacier"`` in :mod:`storagebench.lifecycle`, ``suite == "partitions"`` /
+   ``"velocity"`` / ``"volume"`` in :mod:`storagebench.threevs` (partitions, velocity, volume),
+   ``suite == "harness"`` in ``benchmarks/test_harness_overhead.py``.
 
 2. A top-level ``"storagebench"`` object (written by the pytest plugin's
    ``pytest_benchmark_update_json`` hook) with ``schema_version``, ``profile``, ``seed``,
@@ -41,6 +44,11 @@ SCHEMA_VERSION = 1
 SUITE_FORMATS = "formats"
 SUITE_S3 = "s3"
 SUITE_DYNAMODB = "dynamodb"
+SUITE_CATALOG = "catalog"
+SUITE_GLACIER = "glacier"
+SUITE_PARTITIONS = "partitions"
+SUITE_VELOCITY = "velocity"
+SUITE_VOLUME = "volume"
 
 FIDELITY_LOSSLESS = "lossless"
 FIDELITY_LOSSY_TYPES = "lossy-types"

@@ -41,8 +41,8 @@ from botocore.exceptions import ClientError
 from formats.base import StorageBenchInputError
 from storagebench.catalog.formats import CatalogFormat, catalog_format
 from storagebench.catalog.hive_types import column_comment
+from storagebench.results import SUITE_CATALOG  # noqa: F401  (re-exported: the benchmarks import it here)
 
-SUITE_CATALOG = "catalog"
 GLUE_BATCH_PARTITION_LIMIT = 100  # BatchCreatePartition accepts at most 100 partitions per call
 
 

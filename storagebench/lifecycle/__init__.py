@@ -45,8 +45,8 @@ from botocore.exceptions import ClientError
 
 from formats.base import StorageBenchInputError
 from storagebench.prices import region_prices
+from storagebench.results import SUITE_GLACIER  # noqa: F401  (re-exported: the benchmarks import it here)
 
-SUITE_GLACIER = "glacier"
 ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
 
 

@@ -41,8 +41,8 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from formats.base import StorageBenchInputError
+from storagebench.results import SUITE_PARTITIONS  # noqa: F401  (re-exported: the benchmarks import it here)
 
-SUITE_PARTITIONS = "partitions"
 
 # Characters Hive's FileUtils escapes in partition paths, plus DEL; control chars checked apart.
 UNSAFE_CHARACTERS = frozenset('"#%\'*/:=?\\[]^{\x7f')

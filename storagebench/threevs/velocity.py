@@ -34,8 +34,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from formats.base import StorageBenchInputError
-
-SUITE_VELOCITY = "velocity"
+from storagebench.results import SUITE_VELOCITY  # noqa: F401  (re-exported: the benchmarks import it here)
 
 
 class CompactionError(StorageBenchInputError):

@@ -45,8 +45,8 @@ import pyarrow as pa
 import formats
 from formats.base import Codec, Location, ReadRequest, WriteOptions
 from storagebench.datasets import build_dataset
+from storagebench.results import SUITE_VOLUME  # noqa: F401  (re-exported: the benchmarks import it here)
 
-SUITE_VOLUME = "volume"
 VOLUME_DATASET = "mixed"
 MAX_BATCH_ROWS = 100_000
 POOL_BATCHES = 4
