@@ -35,7 +35,7 @@ class FeatherCodec(Codec):
     description = "Arrow IPC file; in-memory layout on disk (reference)"
     has_row_groups = True  # record batches (chunksize)
     default_compression = "lz4"
-    quick_compressions = ("none", "lz4")
+    quick_compressions = ("lz4",)
     engines = {
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS),
         "pandas": EngineSpec("pandas", False, True, ()),

@@ -41,7 +41,7 @@ class OrcCodec(Codec):
     description = "columnar, compressed, stripe statistics"
     has_row_groups = True
     default_compression = "zstd"
-    quick_compressions = ("none", "zstd")
+    quick_compressions = ("zstd",)
     engines = {
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS),
         "pandas": EngineSpec("pandas", False, True, ()),

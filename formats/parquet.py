@@ -53,7 +53,7 @@ class ParquetCodec(Codec):
     description = "columnar, compressed, row-group statistics"
     has_row_groups = True
     default_compression = "snappy"
-    quick_compressions = ("none", "snappy", "zstd")
+    quick_compressions = ("snappy", "zstd")
     engines = {
         "pyarrow": EngineSpec("pyarrow", True, True, _PYARROW_COMPRESSIONS, predicate="pushdown"),
         "fastparquet": EngineSpec(
