@@ -249,3 +249,24 @@ def test_volume_memory_table_and_failed_schema_check(raw, tmp_path: Path) -> Non
     assert mem["json"]["peak / data"] == fmt.ratio(5.0)
     entries = {r["format"]: r for r in secs["catalog"].table("catalog:entries").records()}
     assert entries["csv"]["schema check (add column)"] == "failed: column 'x' would move (position 2)"
+
+
+def test_recommendations_use_glacier_and_velocity(raw: dict[str, Any], sections: dict[str, Any]) -> None:
+    """Archive placement and measured appends agree with the Glacier and Velocity results."""
+    rec = sections["recommendations"]
+    placement = rec.table("recommend:archive-placement").records()
+    puts = {e["format"]: e for e, _ in infos(raw, "glacier", operation="archive_put")}
+    assert {r["format"] for r in placement} == set(puts)
+    costs = []
+    for row in placement:
+        monthly = puts[row["format"]]["monthly_cost_usd"]
+        cheapest = min(monthly, key=monthly.get)
+        assert row["cheapest class"] == cheapest
+        assert row["$ / month there"] == fmt.usd(monthly[cheapest])
+        costs.append(monthly[cheapest])
+    assert costs == sorted(costs)  # cheapest placement first
+    appends = {r["target"]: r for r in rec.table("recommend:append-measured").records()}
+    for e, _ in infos(raw, "velocity", operation="write_stream"):
+        assert appends[e["target"]]["stream objects"] == fmt.count(e["objects"])
+    s3_batch = infos(raw, "velocity", operation="write_batch", target="s3")[0][0]
+    assert appends["s3"]["batch requests"] == fmt.count(s3_batch["requests"])

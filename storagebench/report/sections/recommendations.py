@@ -18,6 +18,12 @@ Workloads (what the deciding figure is):
 * selective filter: predicate-read time (about 10% of rows);
 * append stream: write time (the run measures whole-file writes; said in the caveat);
 * point lookup: DynamoDB access pattern with the lowest p50 latency (when DynamoDB ran).
+
+When the Glacier suite ran, the archive recommendation is followed by where to keep each
+format's file (the storage class with the lowest monthly cost for that measured file, with its
+minimum-duration commitment and restore hours); when the Velocity suite ran, the append-stream
+recommendation is followed by the measured micro-batch stream vs one batch (requests, $ per
+million rows, time).
 """
 
 from __future__ import annotations
@@ -210,10 +216,66 @@ def _point_lookup(ctx: ReportContext) -> list[Block]:
     return blocks
 
 
+def _archive_placement(ctx: ReportContext) -> list[Block]:
+    """Per format, the storage class with the lowest monthly cost for the file the Glacier suite
+    archived, from its measured size and the price table (minimum size and overheads included)."""
+    from storagebench.report.sections._counted import value
+
+    rows_in = ctx.rows(suite="glacier")
+    if rows_in.empty or "operation" not in rows_in.columns:
+        return []
+    puts = rows_in[rows_in["operation"] == "archive_put"].drop_duplicates(subset=["format"])
+    ranked = []
+    for _, r in puts.iterrows():
+        monthly, commitment = value(r.get("monthly_cost_usd")), value(r.get("minimum_commitment_usd"))
+        if not isinstance(monthly, dict) or not monthly:
+            continue
+        best = min(monthly, key=monthly.get)
+        ranked.append((monthly[best], r, best, monthly, commitment if isinstance(commitment, dict) else {}))
+    if not ranked:
+        return []
+    ranked.sort(key=lambda t: t[0])
+    table_rows = [[f"{r['format']}", fmt.count(value(r.get("object_bytes"))), cls, fmt.usd(cost),
+                   fmt.usd(monthly.get("STANDARD")), fmt.usd(commitment.get(cls))]
+                  for cost, r, cls, monthly, commitment in ranked]
+    win_cost, win, win_cls, _, _ = ranked[0]
+    return [Text(f"Where to keep it (Glacier suite, {win.get('dataset', '?')} at {fmt.count(value(win.get('rows')))} "
+                 f"rows): cheapest is **{win['format']} in {win_cls}** at {fmt.usd(win_cost)} per month for this "
+                 "file. Small files can cost more in the archive classes than in Glacier Instant Retrieval: "
+                 "each archived object carries 40 KiB of billed overhead. Restore hours and fees are in the "
+                 "Glacier section."),
+            Table("", ["format", "object bytes", "cheapest class", "$ / month there", "$ / month STANDARD",
+                       "minimum commitment there"], table_rows, key="recommend:archive-placement")]
+
+
+def _append_measured(ctx: ReportContext) -> list[Block]:
+    """The Velocity suite's stream of micro-batches vs one batch write, per target."""
+    from storagebench.report.sections._counted import first, ratio_cell, value
+
+    vel = ctx.rows(suite="velocity")
+    if vel.empty or "operation" not in vel.columns:
+        return []
+    rows = []
+    for target in sorted(vel["target"].dropna().unique(), key=lambda t: (t != "local", t)):
+        stream = first(vel, operation="write_stream", target=target)
+        batch = first(vel, operation="write_batch", target=target)
+        if stream is None or batch is None:
+            continue
+        rows.append([target, fmt.count(value(stream.get("objects"))), fmt.count(value(stream.get("requests"))),
+                     fmt.count(value(batch.get("requests"))), fmt.usd(value(stream.get("cost_per_million_rows_usd"))),
+                     fmt.usd(value(batch.get("cost_per_million_rows_usd"))), ratio_cell(stream, batch)])
+    if not rows:
+        return []
+    return [Text("Measured appends (Velocity suite, Parquet): one object per micro-batch vs one batch write. "
+                 "Time ratio = stream / batch median, with its quartile range."),
+            Table("", ["target", "stream objects", "stream requests", "batch requests", "stream $ / M rows",
+                       "batch $ / M rows", "time ratio"], rows, key="recommend:append-measured")]
+
+
 @section("recommendations", "Recommendations", order=20)
 def build(ctx: ReportContext) -> list[Block] | None:
     groups = dataset_groups(ctx.local_formats())
-    if not groups and ctx.rows(suite="dynamodb").empty:
+    if not groups and all(ctx.rows(suite=s).empty for s in ("dynamodb", "glacier", "velocity")):
         return None
     blocks: list[Block] = [Text(
         "Computed from this run's measurements per dataset: the winner is the best eligible "
@@ -221,12 +283,17 @@ def build(ctx: ReportContext) -> list[Block] | None:
         "the Pareto front of size vs write vs read (no other configuration is better on all three). "
         "Candidates whose reads changed values are excluded and named. Re-run at your data size "
         "before deciding: small runs favour low fixed overhead.")]
+    extras = {"archive": _archive_placement(ctx), "append": _append_measured(ctx)}
     for w in WORKLOADS:
         rows = [decision_row(decide(part, w, label)) for label, part in groups]
-        if not rows:
+        extra = extras.get(w.key, [])
+        if not rows and not extra:
             continue
-        blocks += [Heading(w.title), Table("", ["dataset", "winner", "deciding figure", "its other figures",
-                                                "runners-up", "caveats"], rows, key=f"recommend:{w.key}")]
+        blocks.append(Heading(w.title))
+        if rows:
+            blocks.append(Table("", ["dataset", "winner", "deciding figure", "its other figures",
+                                     "runners-up", "caveats"], rows, key=f"recommend:{w.key}"))
+        blocks += extra
     blocks += _point_lookup(ctx)
     for label, part in groups:
         full = Workload("chart", "", "read", per_reader=False)
