@@ -63,33 +63,49 @@ def select_codecs(names: Iterable[str] | None) -> list[Codec]:
     return [formats.get_codec(n) for n in names]
 
 
+def check_compressions(codecs: Iterable[Codec], names: Iterable[str] | None) -> None:
+    """Every requested compression must belong to at least one selected codec (else the error
+    lists the valid ones); a codec that has none of them simply gets no cases."""
+    codecs = list(codecs)
+    valid = {c for codec in codecs for c in codec.compressions()}
+    for name in names or ():
+        if name not in valid:
+            kind = f"{codecs[0].name} compression" if len(codecs) == 1 else "compression"
+            raise UnknownNameError(kind, name, valid)
+
+
 def compressions_for(codec: Codec, engine_compressions: tuple[str, ...], profile: Profile,
                      only: Iterable[str] | None = None) -> list[str]:
-    chosen = list(engine_compressions)
+    """The compressions one engine runs: ``only`` (checked against this codec) or the profile's."""
+    check_compressions([codec], only)
+    return _chosen(codec, engine_compressions, profile, only)
+
+
+def _chosen(codec: Codec, engine_compressions: tuple[str, ...], profile: Profile,
+            only: Iterable[str] | None) -> list[str]:
     if only:
-        valid = set(codec.compressions())
-        for c in only:
-            if c not in valid:
-                raise UnknownNameError(f"{codec.name} compression", c, valid)
-        chosen = [c for c in chosen if c in set(only)]
-    elif not profile.all_compressions:
-        chosen = [c for c in chosen if c in codec.quick_compressions]
-    return chosen
+        wanted = set(only)
+        return [c for c in engine_compressions if c in wanted]
+    if not profile.all_compressions:
+        return [c for c in engine_compressions if c in codec.quick_compressions]
+    return list(engine_compressions)
 
 
 def write_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
                 compressions: Iterable[str] | None = None) -> list[WriteCase]:
+    check_compressions(codecs, compressions)
     out = []
     for ds in datasets:
         for codec in codecs:
             for engine in codec.writers():
-                for comp in compressions_for(codec, engine.write_compressions, profile, compressions):
+                for comp in _chosen(codec, engine.write_compressions, profile, compressions):
                     out.append(WriteCase(codec.name, engine.name, comp, ds))
     return out
 
 
 def read_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
                compressions: Iterable[str] | None = None) -> list[ReadCase]:
+    check_compressions(codecs, compressions)
     out = []
     for ds in datasets:
         for codec in codecs:
@@ -97,13 +113,13 @@ def read_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
             if not writers:
                 continue
             reference = writers[0]
-            for comp in compressions_for(codec, reference.write_compressions, profile, compressions):
+            for comp in _chosen(codec, reference.write_compressions, profile, compressions):
                 for reader in codec.readers():
                     for kind in READ_KINDS:
                         out.append(ReadCase(codec.name, reference.name, reader.name, comp, kind, ds))
             # Cross-engine: other writers' files, read in full by every reader, default compression.
             for writer in writers[1:]:
-                comps = compressions_for(codec, writer.write_compressions, profile, compressions)
+                comps = _chosen(codec, writer.write_compressions, profile, compressions)
                 comp = codec.default_compression if codec.default_compression in comps else (comps or [None])[0]
                 if comp is None:
                     continue

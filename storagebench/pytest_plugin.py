@@ -29,7 +29,7 @@ import formats
 from formats.base import StorageBenchInputError
 from storagebench import datasets as dataset_registry
 from storagebench import environment
-from storagebench.cases import read_cases, select_codecs, write_cases
+from storagebench.cases import check_compressions, read_cases, select_codecs, write_cases
 from storagebench.harness import CaseSkipped, Harness
 from storagebench.profiles import get_profile
 from storagebench.results import SCHEMA_VERSION
@@ -75,11 +75,7 @@ class SuiteConfig:
         for path in paths:
             dataset_registry.load_file_dataset(path)  # fail now, clearly, if the file is bad
         self.dataset_specs = names + [str(Path(p)) for p in paths]
-        if self.compressions:
-            known = {c for codec in self.codecs for c in codec.compressions()}
-            bad = [c for c in self.compressions if c not in known]
-            if bad:
-                raise formats.UnknownNameError("compression", bad[0], known)
+        check_compressions(self.codecs, self.compressions)
         self.memory = not opt("--no-memory")
 
 

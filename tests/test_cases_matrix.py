@@ -32,3 +32,17 @@ def test_cross_engine_reads_are_generated_for_parquet():
     pairs = {(c.writer, c.reader) for c in cases}
     assert {("pyarrow", "fastparquet"), ("fastparquet", "pyarrow"), ("fastparquet", "pandas")} <= pairs
     assert {c.kind for c in cases} == {"full", "projection", "predicate"}
+
+
+def test_compressions_filter_applies_per_codec_and_unknown_ones_fail():
+    import pytest
+
+    from formats.base import UnknownNameError
+
+    codecs = select_codecs(None)
+    cases = write_cases(codecs, ["numeric"], get_profile("quick"), ["none", "zstd"])
+    assert {c.compression for c in cases} == {"none", "zstd"}
+    assert {c.format for c in cases if c.compression == "zstd"} == {"parquet", "orc", "feather"}
+    assert {"csv", "json", "avro"} <= {c.format for c in cases if c.compression == "none"}
+    with pytest.raises(UnknownNameError, match="unknown compression 'snapy'"):
+        read_cases(codecs, ["numeric"], get_profile("quick"), ["snapy"])
