@@ -241,6 +241,8 @@ class Codec(ABC):
     quick_compressions: tuple[str, ...] = ("none",)  # the subset the quick profile runs
     has_row_groups: bool = False
     description: str = ""
+    # Compressions applied to the whole file as a stream, and the suffix they add (csv.gz).
+    stream_compression_suffixes: dict[str, str] = {}
 
     # -- capability queries -----------------------------------------------------------------
     def engine(self, name: str) -> EngineSpec:
@@ -272,8 +274,7 @@ class Codec(ABC):
             )
 
     def file_name(self, stem: str, compression: str) -> str:
-        suffix = ".gz" if compression == "gzip" and self.name in ("csv", "json") else ""
-        return f"{stem}.{self.extension}{suffix}"
+        return f"{stem}.{self.extension}{self.stream_compression_suffixes.get(compression, '')}"
 
     # -- the two timed operations -----------------------------------------------------------
     def writer_input(self, table: pa.Table, engine: str) -> Any:

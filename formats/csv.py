@@ -44,6 +44,7 @@ class CsvCodec(Codec):
     name = "csv"
     extension = "csv"
     description = "comma-separated text; no types, no statistics"
+    stream_compression_suffixes = {"gzip": ".gz"}
     engines = {
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS, projection=True),
         "pandas": EngineSpec("pandas", True, True, _COMPRESSIONS, projection=True),

@@ -45,6 +45,7 @@ class JsonLinesCodec(Codec):
     name = "json"
     extension = "jsonl"
     description = "JSON Lines text; self-describing, nests, no statistics"
+    stream_compression_suffixes = {"gzip": ".gz"}
     engines = {
         "python": EngineSpec("python", True, False, _COMPRESSIONS, projection=False),
         "pandas": EngineSpec("pandas", True, True, _COMPRESSIONS, projection=False),

@@ -12,6 +12,7 @@ writers are read in full by every reader too (cross-engine interoperability).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import formats
@@ -19,6 +20,12 @@ from formats.base import Codec, UnknownNameError
 from storagebench.profiles import Profile
 
 READ_KINDS = ("full", "projection", "predicate")
+
+
+def dataset_label(spec: str) -> str:
+    """A dataset spec as it appears in case ids and file names: a generator's name, or a user
+    file's stem (never its path, whose slashes would make ids unusable as file names)."""
+    return Path(spec).name.split(".")[0] if ("/" in spec or "." in spec) else spec
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class WriteCase:
 
     @property
     def id(self) -> str:
-        return f"{self.format}-{self.engine}-{self.compression}-{self.dataset}"
+        return f"{self.format}-{self.engine}-{self.compression}-{dataset_label(self.dataset)}"
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class ReadCase:
     @property
     def id(self) -> str:
         via = self.reader if self.reader == self.writer else f"{self.writer}>{self.reader}"
-        return f"{self.format}-{via}-{self.compression}-{self.kind}-{self.dataset}"
+        return f"{self.format}-{via}-{self.compression}-{self.kind}-{dataset_label(self.dataset)}"
 
     @property
     def cross_engine(self) -> bool:

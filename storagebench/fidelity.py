@@ -133,8 +133,6 @@ def compare_column(name: str, exp: pa.ChunkedArray, act: pa.ChunkedArray) -> Col
             pass  # precision re-inferred from values (see module docstring)
         elif pa.types.is_dictionary(et) and not pa.types.is_dictionary(at):
             type_note = f"type {et} -> {at} (categorical lost)"
-        elif pa.types.is_floating(at) and pa.types.is_integer(et):
-            type_note = f"type {et} -> {at}"
         else:
             type_note = f"type {et} -> {at}"
     diff = _value_differences(exp, act)

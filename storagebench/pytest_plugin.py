@@ -96,22 +96,14 @@ def register_outcome_source(config: pytest.Config, source: Any) -> None:
     getattr(config, _OUTCOME_SOURCES).append(source)
 
 
-def case_label(spec: str) -> str:
-    return Path(spec).stem if ("/" in spec or "." in spec) else spec
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     cfg = suite_config(metafunc.config)
     if "write_case" in metafunc.fixturenames:
         cases = write_cases(cfg.codecs, cfg.dataset_specs, cfg.profile, cfg.compressions)
-        metafunc.parametrize("write_case", cases, ids=[_id(c) for c in cases])
+        metafunc.parametrize("write_case", cases, ids=[c.id for c in cases])
     if "read_case" in metafunc.fixturenames:
         cases = read_cases(cfg.codecs, cfg.dataset_specs, cfg.profile, cfg.compressions)
-        metafunc.parametrize("read_case", cases, ids=[_id(c) for c in cases])
-
-
-def _id(case: Any) -> str:
-    return case.id.replace(case.dataset, case_label(case.dataset))
+        metafunc.parametrize("read_case", cases, ids=[c.id for c in cases])
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,13 @@ def test_type_a_format_cannot_store_is_converted_and_recorded():
     prepared, conversions = formats.get_codec("orc").prepare(table)
     assert prepared.schema.field("c").type == pa.string()
     assert [c.column for c in conversions] == ["c"] and "ORC cannot store" in conversions[0].reason
+
+
+def test_user_file_is_read_once_and_again_when_it_changes(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,name\n" + "".join(f"{i},n{i}\n" for i in range(50)))
+    first = load_file_dataset(str(path))
+    assert load_file_dataset(str(path)) is first  # validation at start-up and the harness share it
+    path.write_text("id,name\n" + "".join(f"{i},n{i}\n" for i in range(80)))
+    os.utime(path, ns=(1, 1))  # a different mtime even within the filesystem's timestamp granularity
+    assert load_file_dataset(str(path)).rows == 80

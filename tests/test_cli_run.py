@@ -103,3 +103,20 @@ def test_list_shows_formats_engines_and_datasets():
     for word in ("parquet", "fastparquet", "orc", "feather", "avro", "police", "quick", "s3fs-tuned",
                  "dynalite", "scan_filter_one", "local_formats", "glacier"):
         assert word in proc.stdout
+
+
+def test_user_file_dataset_runs_every_case(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "data dir" / "my.orders.parquet"
+    data.parent.mkdir()
+    pq.write_table(pa.table({"id": list(range(400)), "name": [f"n{i}" for i in range(400)]}), data)
+    runs = tmp_path / "runs"
+    proc = _cli("run", "--suites", "local_formats", "--formats", "csv,parquet", "--dataset", str(data),
+                "--runs-dir", str(runs), "--no-report", "--no-memory")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(next(runs.glob("*.json")).read_text())
+    assert not [o for o in result["storagebench"]["outcomes"] if "cannot write" in o["reason"]]
+    ops = {(b["extra_info"]["operation"], b["extra_info"]["dataset"]) for b in result["benchmarks"]}
+    assert ("write", "file:my") in ops and ("read", "file:my") in ops

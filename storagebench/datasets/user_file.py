@@ -71,7 +71,22 @@ def _is_gzip(path: Path) -> bool:
 
 
 def load_file_dataset(path_text: str) -> Dataset:
+    """The file as a dataset.  Loaded once per (path, size, mtime): the pytest options validate
+    the file at start-up and the harnesses use it later, without reading it twice."""
     path = Path(path_text).expanduser()
+    if path.is_file():
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        if key not in _LOADED:
+            _LOADED[key] = _load(path)
+        return _LOADED[key]
+    return _load(path)
+
+
+_LOADED: dict[tuple[str, int, int], Dataset] = {}
+
+
+def _load(path: Path) -> Dataset:
     if not path.exists():
         raise DatasetFileError(f"dataset file not found: {path}")
     if path.is_dir():
