@@ -65,6 +65,20 @@ class EmbeddedMoto:
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    def pyarrow_filesystem(self, region: str = DEFAULT_REGION, **options: Any) -> Any:
+        """pyarrow's S3 client on this server.  pyarrow ignores AWS_ENDPOINT_URL, so the endpoint
+        and the http scheme are given explicitly (TRAPS.md); ``options`` go to S3FileSystem."""
+        import pyarrow.fs as pafs
+
+        return pafs.S3FileSystem(
+            access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
+            secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"],
+            region=region,
+            endpoint_override=f"{self.host}:{self.port}",
+            scheme="http",
+            **options,
+        )
+
     def reset(self) -> None:
         """Clear every moto backend's state (buckets, tables, catalog)."""
         import urllib.request

@@ -62,11 +62,7 @@ def _s3(session: DynamoSession) -> dict[str, Any]:
         s3 = aws.client("s3", server.endpoint_url, DEFAULT_REGION, DUMMY_CREDENTIALS)
         bucket = f"sb-{session.run_id}-files"
         s3.create_bucket(Bucket=bucket)
-        import pyarrow.fs as pafs
-
-        fs = pafs.S3FileSystem(endpoint_override=server.endpoint_url, scheme="http", region=DEFAULT_REGION,
-                               access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
-                               secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"])
+        fs = server.pyarrow_filesystem(DEFAULT_REGION)
         session.resources["files_s3"] = {"server": server, "counter": counter, "fs": fs,
                                           "bucket": bucket, "files": {}}
     return session.resources["files_s3"]

@@ -131,16 +131,8 @@ class S3Target:
         pyarrow opens a multipart upload for every object (initiate, part, complete: 3 requests,
         measured here), which would triple the request count of every small-files workload.
         """
-        return pafs.S3FileSystem(
-            access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
-            secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"],
-            region=self.region,
-            endpoint_override=f"{self.server.host}:{self.server.port}",
-            scheme="http",
-            allow_delayed_open=True,
-            connect_timeout=3,
-            request_timeout=60,
-        )
+        return self.server.pyarrow_filesystem(self.region, allow_delayed_open=True, connect_timeout=3,
+                                              request_timeout=60)
 
     def create_bucket(self, name: str) -> str:
         self.client("s3").create_bucket(Bucket=name)
