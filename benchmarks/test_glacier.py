@@ -120,10 +120,12 @@ def test_glacier_restore(benchmark, lifecycle, restore_case):
         rounds = lifecycle.rounds(benchmark)
         try:
             with lifecycle.target.counting() as counts:
-                benchmark.pedantic(restore_flow, setup=setup, rounds=rounds, iterations=1, warmup_rounds=0)
+                restored = benchmark.pedantic(restore_flow, setup=setup, rounds=rounds, iterations=1,
+                                              warmup_rounds=0)
         finally:
             set_embedded_restore_polls(lifecycle.target.endpoint_url, 0)
         assert states[0] == ["needs-restore", "restore-in-progress", "restored", "readable"], states[0]
+        assert restored == body, f"{storage_class}/{tier}: the restored object is not the archived file"
         estimate = restore_estimate(storage_class, tier, len(body))
         counts.discount("s3:PutObject", rounds)  # the setup's archive PUTs
         ds = lifecycle.dataset(spec)
