@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from storagebench.dynamodb.client import DynamoClient
 from storagebench.registry import Registry
+from storagebench.urls import redact_url
 
 _MODULES = ("moto", "dynalite", "endpoint")
 
@@ -58,7 +59,8 @@ class RunningBackend:
         self._stop()
 
     def describe(self) -> dict[str, Any]:
-        return {"backend": self.name, "endpoint": self.endpoint_url or f"aws:{self.region}",
+        # Redacted: a URL's user:password@ or ?token= never reaches results.
+        return {"backend": self.name, "endpoint": redact_url(self.endpoint_url) or f"aws:{self.region}",
                 "backend_version": self.version, "startup_seconds": self.startup_seconds,
                 "reports_capacity": self.reports_capacity, "backend_caveat": self.caveat}
 

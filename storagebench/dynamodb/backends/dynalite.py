@@ -61,6 +61,18 @@ def ensure_installed(node_dir: Path, timeout: float) -> Path:
     return cli
 
 
+def _die_with_parent() -> list[str]:
+    """A prefix that makes node receive SIGKILL when this process dies, however it dies.
+
+    The suite stops dynalite at teardown; this covers the ways teardown never runs (SIGKILL, a
+    crash), so no node process is left listening on 127.0.0.1.  util-linux's ``setpriv`` sets
+    the parent-death signal and execs node (no Python ``preexec_fn``, which is unsafe with the
+    moto server's threads running).  Without it the teardown alone stops node.
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -87,7 +99,7 @@ def start(options: BackendOptions, node_dir: Path | None = None) -> RunningBacke
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # stdout+stderr to a file: a full pipe cannot block it
     process = subprocess.Popen(
-        [node, str(cli), "--host", "127.0.0.1", "--port", str(port),
+        [*_die_with_parent(), node, str(cli), "--host", "127.0.0.1", "--port", str(port),
          "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=node_dir)
     url = f"http://127.0.0.1:{port}"
@@ -107,17 +119,18 @@ def start(options: BackendOptions, node_dir: Path | None = None) -> RunningBacke
         log.close()
 
     deadline = time.monotonic() + options.startup_timeout
-    while not _healthy(url + "/"):
-        if process.poll() is not None:
-            text = output()
-            stop()
-            raise BackendStartError(f"dynalite exited with code {process.returncode} before answering on "
-                                    f"{url} ({node} {cli}): {text}")
-        if time.monotonic() > deadline:
-            text = output()
-            stop()
-            raise BackendStartError(f"dynalite did not answer on {url} within {options.startup_timeout:.0f} s: {text}")
-        time.sleep(0.05)
+    try:
+        while not _healthy(url + "/"):
+            if process.poll() is not None:
+                raise BackendStartError(f"dynalite exited with code {process.returncode} before answering on "
+                                        f"{url} ({node} {cli}): {output()}")
+            if time.monotonic() > deadline:
+                raise BackendStartError(f"dynalite did not answer on {url} within "
+                                        f"{options.startup_timeout:.0f} s: {output()}")
+            time.sleep(0.05)
+    except BaseException:  # a start error, or Ctrl-C/SIGTERM while waiting: never leave node running
+        stop()
+        raise
     version = json.loads((cli.parent / "package.json").read_text()).get("version")
     return RunningBackend(
         name="dynalite", endpoint_url=url, region="us-east-1", credentials=dict(DUMMY_CREDENTIALS),
