@@ -143,6 +143,24 @@ def skips_reported() -> Iterator[None]:
         pytest.skip(str(exc))
 
 
+_INTERRUPTED_KEY = "_storagebench_interrupted"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
+    """An interrupted session (Ctrl-C, or a signal ``storagebench run`` turns into one) still ends
+    cleanly: pytest-benchmark would crash writing a case that was cut off before its first round
+    (``min() arg is an empty sequence``) and skip the fixture teardown that stops the servers.
+    Such cases are dropped and the JSON is marked ``"complete": false``."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        setattr(session.config, _INTERRUPTED_KEY, True)
+        bench_session = getattr(session.config, "_benchmarksession", None)
+        if bench_session is not None:
+            bench_session.benchmarks[:] = [b for b in bench_session.benchmarks
+                                           if getattr(getattr(b, "stats", None), "data", None)]
+    return (yield)
+
+
 def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict) -> None:
     cfg = suite_config(config)
     harness: Harness | None = getattr(config, _HARNESS_KEY, None)
@@ -159,6 +177,7 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_
     outcomes = [o.as_json() for src in getattr(config, _OUTCOME_SOURCES, []) for o in src.outcomes]
     output_json["storagebench"] = {
         "schema_version": SCHEMA_VERSION,
+        "complete": not getattr(config, _INTERRUPTED_KEY, False),
         "profile": cfg.profile.name,
         "rows": cfg.profile.rows,
         "rounds": cfg.profile.rounds,
