@@ -74,6 +74,9 @@ class SuiteConfig:
                 raise formats.UnknownNameError("dataset", name, valid)
         if not names and not paths:
             names = valid
+        from storagebench.datasets.user_file import name_files
+
+        name_files(paths)  # unique dataset names before any file is loaded
         for path in paths:
             dataset_registry.load_file_dataset(path)  # fail now, clearly, if the file is bad
         self.dataset_specs = names + [str(Path(p)) for p in paths]
