@@ -145,6 +145,7 @@ class RunFiles:
             try:
                 json.loads(text)
             except ValueError:
+                self.discard()
                 raise RunsDirError(f"the run's JSON in {self.runs_dir} is incomplete (was the disk full? "
                                    f"see {self.log}); nothing was saved") from None
             clean = urls.redact_text(text)

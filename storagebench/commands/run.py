@@ -117,16 +117,18 @@ class _Progress:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             self.skip_reasons[reason.removeprefix("Skipped: ")] += 1
         elif report.failed:
-            self.failed.append(f"{report.nodeid}: {_last_line(report.longrepr)}")
+            self.failed.append(f"{report.nodeid}: {_error_line(report)}")
         elif report.when == "call":
             self.passed += 1
         if done and self.task is not None:
             self.progress.update(self.task, advance=1, description=report.nodeid.split("::")[-1][:60])
 
 
-def _last_line(longrepr: Any) -> str:
-    lines = str(longrepr).strip().splitlines() if longrepr else []
-    return urls.redact_text(lines[-1]) if lines else ""
+def _error_line(report: Any) -> str:
+    """The failure's own message: pytest's last ``E   `` line, else the report's last line."""
+    lines = str(report.longreprtext or "").strip().splitlines()
+    errors = [ln[1:].strip() for ln in lines if ln.startswith("E ")]
+    return urls.redact_text((errors or lines or [""])[-1])
 
 
 class _StopSignals:

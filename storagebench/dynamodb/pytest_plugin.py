@@ -76,6 +76,10 @@ class DynamoConfig:
             if url is not None and not (url.startswith(("http://", "https://")) and urls.normalised_host(url)):
                 raise StorageBenchInputError(f"--ddb-endpoint {urls.redact_url(url)!r} is not an http(s) URL "
                                              "like http://127.0.0.1:8000")
+            if url is not None and urls.redact_url(url) != url:
+                raise StorageBenchInputError(f"--ddb-endpoint {urls.redact_url(url)} carries user info or a query "
+                                             "string: give just scheme://host:port and the key in "
+                                             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
             endpoint.credentials(self.options)  # missing credentials: one line now, not per case
         rows = opt("--rows")
         # Sizes and item bytes arrive parsed and bounded (storagebench.options); --rows gives one

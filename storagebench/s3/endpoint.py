@@ -95,6 +95,12 @@ def resolve(spec: EndpointSpec, environ: dict[str, str] | None = None) -> Resolv
         ok = False
     if not ok:
         raise S3ConfigError(f"--s3-endpoint {_redact(url)!r} is not an http(s) URL like http://127.0.0.1:9000")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        # S3 signs requests with a key pair: a password or token in the URL is never used, and a
+        # secret in a URL ends up in logs.  Refused, shown without the secret.
+        raise S3ConfigError(f"--s3-endpoint {_redact(url)} carries user info or a query string: give just "
+                            "scheme://host:port and the key in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                            "or --s3-profile")
     if _is_aws_url(url):
         if not spec.real_aws:
             raise S3RealAwsNotAllowed(
