@@ -134,13 +134,11 @@ def standard_credentials(resolved: ResolvedEndpoint) -> dict[str, str]:
     AWS_EC2_METADATA_DISABLED unless real AWS is allowed): a missing key is one clear line, not a
     connection to 169.254.169.254.
     """
-    import boto3
     from botocore.exceptions import BotoCoreError, ProfileNotFound
 
     label = _redact(resolved.url)
     try:
-        session = boto3.session.Session(profile_name=resolved.profile)
-        creds = session.get_credentials()
+        creds = aws.chain_credentials(resolved.profile)
     except ProfileNotFound:
         raise S3ConfigError(f"--s3-profile {resolved.profile!r}: AWS profile not found") from None
     except BotoCoreError as exc:
@@ -148,11 +146,7 @@ def standard_credentials(resolved: ResolvedEndpoint) -> dict[str, str]:
     if creds is None:
         raise S3ConfigError(f"no AWS credentials found for S3 endpoint {label}: set "
                             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --s3-profile")
-    frozen = creds.get_frozen_credentials()
-    out = {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key}
-    if frozen.token:
-        out["aws_session_token"] = frozen.token
-    return out
+    return creds
 
 
 def _redact(url: str | None) -> str:

@@ -12,7 +12,7 @@ missing key is one line at start-up naming the endpoint and the fix, not botocor
 
 from __future__ import annotations
 
-from storagebench import urls
+from storagebench import aws, urls
 from storagebench.dynamodb.backends import BackendOptions, RunningBackend, backend
 from storagebench.dynamodb.errors import DynamoDBError
 
@@ -27,22 +27,17 @@ def is_aws(options: BackendOptions) -> bool:
 
 def credentials(options: BackendOptions) -> dict[str, str]:
     """The standard chain's credentials for this endpoint, or one clear error."""
-    import boto3
     from botocore.exceptions import BotoCoreError
 
     try:
-        creds = boto3.session.Session().get_credentials()
+        creds = aws.chain_credentials()
     except BotoCoreError as exc:
         raise DynamoDBError(f"AWS credentials for DynamoDB endpoint {label(options)} could not be read: "
                             f"{exc}") from None
     if creds is None:
         raise DynamoDBError(f"no AWS credentials found for DynamoDB endpoint {label(options)}: set "
                             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)")
-    frozen = creds.get_frozen_credentials()
-    out = {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key}
-    if frozen.token:
-        out["aws_session_token"] = frozen.token
-    return out
+    return creds
 
 
 @backend("endpoint", "a DynamoDB endpoint you name, or real AWS (needs the explicit flag)", explicit_only=True)
