@@ -1,10 +1,11 @@
 """A run on the embedded defaults connects to loopback only (traced, not assumed).
 
 ``strace -f -e trace=connect`` follows every process and thread of a real small run of the
-suites that talk to servers (S3 through boto3, pyarrow and s3fs; DynamoDB on moto and dynalite;
-the Glue catalog) with no AWS variables in the environment: boto3's
-credential chain and the AWS SDK inside pyarrow would otherwise try the EC2 instance-metadata
-service at 169.254.169.254.  Every AF_INET/AF_INET6 connect must go to 127.0.0.1 or ::1
+suites that talk to servers (S3 through every client: boto3, pyarrow's AWS SDK, s3fs's
+aiobotocore; DynamoDB through boto3) with no AWS variables in the environment: those credential
+chains would otherwise try the EC2 instance-metadata service at 169.254.169.254.  (The catalog,
+Glacier and three-Vs suites use the same boto3 clients; a full traced run of every suite is the
+measurement in notes, kept out of the tests for CI time.)  Every AF_INET/AF_INET6 connect must go to 127.0.0.1 or ::1
 (AF_UNIX and netlink sockets are local by definition).
 """
 
@@ -46,9 +47,8 @@ def _traced_run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess
 @needs_strace
 def test_embedded_run_connects_to_loopback_only(tmp_path):
     proc, text = _traced_run(
-        tmp_path, "--suites", "s3_formats,dynamodb,catalog", "--rows", "200", "--datasets",
-        "mixed", "--no-memory", "--", "--s3-formats", "csv,parquet", "--ddb-sizes", "50", "--ddb-patterns",
-        "get_item_hit")
+        tmp_path, "--suites", "s3_formats,dynamodb", "--rows", "200", "--datasets", "mixed", "--no-memory", "--",
+        "--s3-formats", "csv", "--ddb-backends", "moto", "--ddb-sizes", "50", "--ddb-patterns", "get_item_hit")
     assert proc.returncode == 0, proc.stderr[-3000:]
     connects = [line for line in text.splitlines() if "connect(" in line]
     addresses = INET.findall(text) + INET6.findall(text)
