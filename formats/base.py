@@ -56,6 +56,10 @@ class EngineSpec:
     predicate: str = "after-read"
     requires: tuple[str, ...] = ()  # importable module names
     install_hint: str = ""
+    # A reader handed the written schema (ReadRequest.schema) instead of reading the file's own
+    # schema or inferring one.  A separate, labelled engine: its fidelity verdict says so, because
+    # it describes that read, not what the file holds for a user without the original schema.
+    reads_written_schema: bool = False
 
     def missing_requirement(self) -> str | None:
         """Return a skip reason with an install hint when a required module is absent."""
@@ -114,7 +118,9 @@ class WriteOptions:
 class ReadRequest:
     columns: tuple[str, ...] | None = None
     predicate: RangePredicate | None = None
-    schema: pa.Schema | None = None  # the written schema, for readers that take one (CSV/JSON)
+    # The written schema: set by the harness only for engines with ``reads_written_schema``;
+    # every other reader ignores it and reads the file's own schema or infers one.
+    schema: pa.Schema | None = None
     engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. pre_buffer for S3
 
 
@@ -300,6 +306,11 @@ class Codec(ABC):
     def prepare(self, table: pa.Table) -> tuple[pa.Table, list[Conversion]]:
         """Convert columns this format cannot store; every conversion is recorded."""
         return table, []
+
+    def writer_conversions(self, table: pa.Table, engine: str) -> list[Conversion]:
+        """Type changes one writer engine makes on its own when storing ``table`` (e.g. a
+        writer that stores nested columns as JSON text).  Recorded beside :meth:`prepare`'s."""
+        return []
 
     def to_arrow(self, result: Any) -> pa.Table:
         """Turn an engine's native result (Arrow table or pandas DataFrame) into Arrow."""

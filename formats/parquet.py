@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from formats import register
 from formats.base import (
     Codec,
+    Conversion,
     EngineSpec,
     Location,
     ReadRequest,
@@ -89,6 +90,20 @@ class ParquetCodec(Codec):
             object_encoding={c: "json" for c in data.attrs.get("nested_columns", ())} or "infer",
             open_with=lambda path, mode="wb": location.open_output(),
         )
+
+    def writer_conversions(self, table: pa.Table, engine: str) -> list[Conversion]:
+        """What fastparquet changes (see writer_input); pyarrow stores every Arrow type."""
+        if engine != "fastparquet":
+            return []
+        out = []
+        for f in table.schema:
+            if pa.types.is_date(f.type):
+                out.append(Conversion(f.name, str(f.type), "timestamp[ms]",
+                                      "fastparquet cannot write datetime.date; stored as datetime64"))
+            elif pa.types.is_nested(f.type):
+                out.append(Conversion(f.name, str(f.type), "string (JSON text)",
+                                      "fastparquet stores nested columns as JSON text"))
+        return out
 
     def writer_input(self, table: pa.Table, engine: str) -> Any:
         if engine != "fastparquet":

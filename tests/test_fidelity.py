@@ -62,7 +62,9 @@ def test_missing_rows_and_columns_and_conversions_are_reported():
     assert verdict.status == "lossy-values" and verdict.lossy_columns == ["b"]
     conv = Conversion("b", "dictionary<values=string>", "string", "ORC cannot store dictionary columns")
     verdict = compare(written, written, [conv])
-    assert verdict.status == "lossy-types" and "ORC cannot store" in verdict.as_info()["fidelity_details"][0]
+    issue = verdict.as_info()["fidelity_issues"][0]
+    assert verdict.status == "lossy-types"
+    assert issue["column"] == "b" and issue["kind"] == "converted" and "ORC cannot store" in issue["detail"]
 
 
 def test_nested_value_change_is_found():
