@@ -91,6 +91,11 @@ def fidelity_status(issue_kinds: list[str]) -> str:
     return FIDELITY_LOSSY_TYPES
 
 
+def issues_text(issues: list[dict[str, str]] | None) -> str:
+    """Structured fidelity issues as one readable line (for the rendered report and the CSV)."""
+    return "; ".join(f"{i['column']} [{i['kind']}]: {i['detail']}" for i in issues or [])
+
+
 def mb_per_s(arrow_bytes: int, median_seconds: float | None) -> float | None:
     if not median_seconds:
         return None
