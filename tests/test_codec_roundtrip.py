@@ -17,8 +17,7 @@ PAIRS = [(codec.name, w.name, r.name) for codec in formats.all_codecs() for w in
          for r in codec.readers()]
 
 TYPES, VALUES = "lossy-types", "lossy-values"
-FLOATS = "<every float column>"  # pandas' default JSON reader (precise_float=False) misparses
-# 16-17 digit doubles: every float column that holds such values.
+FLOATS = "<every float column>"
 
 # The verdict for EVERY (format, writer, reader) on every generated dataset, each reader seeing
 # only the file (its own schema or inference) except the labelled ``pyarrow-schema`` readers.
@@ -34,7 +33,8 @@ _CSV_SCHEMA = {"nested": TYPES}  # handed the written schema: only the recorded 
 _JSON_INFERRED = {  # timestamps and dates as text or timestamp[s], int32 -> int64 ...: types
     "numeric": TYPES, "mixed": TYPES, "text": TYPES, "nested": TYPES, "wide": TYPES, "police": TYPES,
 }
-_JSON_PANDAS_READ = {  # ujson's float parser loses the last digit of 16-17 digit doubles
+_JSON_PANDAS_READ = {  # pandas' default reader (precise_float=False) parses some floats one ulp
+    # off ("19.577" -> 19.576999999999998)
     "numeric": (VALUES, {"temperature", "voltage"}), "mixed": TYPES, "text": (VALUES, {"latency_ms"}),
     "nested": (VALUES, {"items"}), "wide": (VALUES, FLOATS), "police": TYPES,
 }
@@ -68,8 +68,7 @@ EXPECTED: dict[tuple[str, str, str], dict[str, object]] = {
     # pyarrow.json cannot parse dates, dictionaries or decimals even with a schema
     ("json", "python", "pyarrow-schema"): {"mixed": TYPES},
     ("json", "pandas", "pyarrow"): {**_JSON_INFERRED, **_JSON_PANDAS_FILE},
-    # the file already rounds voltage; the reader's misparse of temperature's 17-digit texts
-    # does not happen on the 15-digit texts pandas wrote
+    # pandas' writer wrote temperature as 19.577000000000002, which its reader parses exactly
     ("json", "pandas", "pandas"): {**_JSON_PANDAS_READ, "numeric": (VALUES, {"voltage"})},
     ("json", "pandas", "pandas-pyarrow"): {**_JSON_INFERRED, **_JSON_PANDAS_FILE},
     ("json", "pandas", "pyarrow-schema"): {"mixed": TYPES, **_JSON_PANDAS_FILE},
