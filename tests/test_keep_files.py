@@ -123,3 +123,17 @@ def test_pytest_option_refuses_a_used_directory_with_one_line(tmp_path):
     assert proc.returncode == 4  # pytest's usage error, before anything runs
     assert "--keep-files" in proc.stderr and "not empty" in proc.stderr
     assert (tmp_path / "old.parquet").read_bytes() == b"PAR1"
+
+
+def test_storagebench_run_passes_keep_files_on(tmp_path):
+    keep = tmp_path / "kept"
+    proc = subprocess.run([sys.executable, "-m", "storagebench.cli", "run", "--suites", "local_formats",
+                           "--formats", "feather", "--datasets", "numeric", "--rows", "200", "--no-memory",
+                           "--runs-dir", str(tmp_path / "runs"), "--no-report", "--keep-files", str(keep)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = _check_manifest(keep)
+    (entry,) = manifest["files"]
+    assert (entry["format"], entry["writer_engine"], entry["compression"]) == ("feather", "pyarrow", "lz4")
+    assert entry["reads"] == {"pyarrow": {"fidelity": "lossless", "lossy_columns": []},
+                              "pandas": {"fidelity": "lossless", "lossy_columns": []}}
