@@ -6,24 +6,12 @@ from __future__ import annotations
 import pytest
 
 import formats
+from fake_benchmark import FakeBenchmark
 from storagebench.cases import ReadCase, WriteCase
 from storagebench.harness import Harness
 from storagebench.profiles import get_profile
 
 ROWS, SEED = 600, 7  # the same data as tests/conftest.py's small_datasets
-
-
-class FakeBenchmark:
-    """Runs each round once; records nothing about time (the assertions are about verdicts)."""
-
-    def __init__(self):
-        self.extra_info: dict = {}
-        self.stats = None
-
-    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
-        for _ in range(rounds):
-            a, k = setup() if setup else (args, kwargs or {})
-            fn(*a, **k)
 
 
 @pytest.fixture(scope="module")

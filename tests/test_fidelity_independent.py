@@ -18,6 +18,7 @@ check at the audit's size (slow: minutes).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import json
@@ -30,6 +31,7 @@ import pyarrow as pa
 import pytest
 
 import formats
+from fake_benchmark import FakeBenchmark
 from storagebench.cases import ReadCase
 from storagebench.datasets import generator_names
 from storagebench.harness import CaseSkipped, Harness
@@ -186,17 +188,6 @@ def values_lost(expected: pa.Table, got: pa.Table | list[dict[str, Any]]) -> set
 
 # -- the check ----------------------------------------------------------------------------------
 
-class OnceBenchmark:
-    """pytest-benchmark's fixture, run once per case: the assertions are about verdicts."""
-
-    def __init__(self):
-        self.extra_info: dict = {}
-        self.stats = None
-
-    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
-        a, k = setup() if setup else (args, kwargs or {})
-        fn(*a, **k)
-
 
 def _compressions(codec: formats.Codec, writer: str) -> list[str]:
     """Two compressions per writer (the format's default first), as the audit used."""
@@ -211,7 +202,9 @@ FILES = [(codec.name, w.name, comp) for codec in formats.all_codecs() for w in c
 
 @pytest.fixture(scope="module")
 def harness():
-    h = Harness(get_profile("quick", rows=ROWS), list(generator_names()), SEED, memory_pass=False)
+    # One timed round per case: the assertions are about verdicts, not time.
+    profile = dataclasses.replace(get_profile("quick", rows=ROWS), rounds=1)
+    h = Harness(profile, list(generator_names()), SEED, memory_pass=False)
     yield h
     h.close()
 
@@ -232,7 +225,7 @@ def test_independent_readers_agree_with_every_verdict(harness, fmt, writer, comp
     for reader in codec.readers():
         try:
             info = harness.run_read(ReadCase(fmt, writer, reader.name, compression, "full", dataset),
-                                    OnceBenchmark())
+                                    FakeBenchmark())
         except CaseSkipped:
             pytest.fail(f"{reader.name} could not read the {writer}-written {dataset} {fmt} file")
         suite_lost = {i["column"] for i in info["fidelity_issues"] if issue_loses_values(i["kind"])}

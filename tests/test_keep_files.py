@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 import formats
+from fake_benchmark import FakeBenchmark
 from storagebench.cases import ReadCase, WriteCase
 from storagebench.datasets import resolve
 from storagebench.harness import Harness
@@ -19,17 +20,6 @@ from storagebench.profiles import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE_KEYS = {"path", "dataset", "format", "writer_engine", "compression", "bytes", "conversions", "reads"}
-
-
-class FakeBenchmark:
-    def __init__(self):
-        self.extra_info: dict = {}
-        self.stats = None
-
-    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
-        for _ in range(rounds):
-            a, k = setup() if setup else (args, kwargs or {})
-            fn(*a, **k)
 
 
 def _check_manifest(root: Path) -> dict:
