@@ -36,7 +36,6 @@ class BackendOptions:
     region: str = "us-east-1"
     node: str | None = None  # Node.js binary; None means the first "node" on PATH
     startup_timeout: float = 30.0
-    install_timeout: float = 300.0
 
 
 @dataclass
