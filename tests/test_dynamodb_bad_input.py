@@ -102,7 +102,10 @@ def test_real_endpoint_needs_the_explicit_flag():
         start_backend("endpoint", BackendOptions())
 
 
-def test_unreachable_endpoint_fails_fast_and_names_it():
+def test_unreachable_endpoint_fails_fast_and_names_it(monkeypatch):
+    # A custom endpoint needs credentials from the standard chain before it starts (issue 9).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     backend = start_backend("endpoint", BackendOptions(endpoint_url=f"http://127.0.0.1:{dynalite.free_port()}",
                                                        allow_real=True))
     backend.credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
