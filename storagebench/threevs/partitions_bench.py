@@ -58,10 +58,6 @@ def _place(lifecycle: Any, target: str) -> tuple[Any, str]:
     return lifecycle.target.arrow_fs(), lifecycle.bucket("partitions")
 
 
-def _counted(lifecycle: Any, target: str) -> Any:
-    return lifecycle.target if target == "s3" else None
-
-
 def _check_size(lifecycle: Any, target: str, scheme: str, case: str) -> None:
     if target != "s3" or scheme == "none":
         return
@@ -108,7 +104,7 @@ def run_write_case(benchmark: Any, lifecycle: Any, target: str, scheme: str) -> 
             return (table, f"{root}/write/{scheme}/{next(_rounds)}", _keys(scheme), fs, False), {}
 
         done = run_rounds(benchmark, write_layout, setup=setup, rounds=lifecycle.rounds(benchmark, heavy=True),
-                          target=_counted(lifecycle, target), check=results.append)
+                          target=lifecycle.counted(target), check=results.append)
         stats = results[0]
         benchmark.extra_info.update(_info(
             lifecycle, "write", target, scheme, layout="partitioned" if scheme != "none" else "unpartitioned",
@@ -139,7 +135,7 @@ def run_query_case(benchmark: Any, lifecycle: Any, target: str, scheme: str, lay
                 f"{text}: the query returned other rows or values than were written"
 
         done = run_rounds(benchmark, scan, setup=setup, rounds=lifecycle.rounds(benchmark),
-                          target=_counted(lifecycle, target), check=check, discard_result=True)
+                          target=lifecycle.counted(target), check=check, discard_result=True)
         files = files_scanned(dataset, expr)
         per_call = done.per_call()
         bytes_read = per_call.pop("bytes_received", None) if target == "s3" else files_bytes(dataset, files)
@@ -166,7 +162,7 @@ def run_full_scan_case(benchmark: Any, lifecycle: Any, target: str, scheme: str)
             return (open_layout(base, _keys(scheme), fs), None), {}
 
         done = run_rounds(benchmark, scan, setup=setup, rounds=lifecycle.rounds(benchmark),
-                          target=_counted(lifecycle, target), check=check, discard_result=True)
+                          target=lifecycle.counted(target), check=check, discard_result=True)
         per_call = done.per_call()
         bytes_read = per_call.pop("bytes_received", None) if target == "s3" else stats.bytes_total
         benchmark.extra_info.update(_info(

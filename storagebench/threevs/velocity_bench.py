@@ -62,10 +62,6 @@ def _place(lifecycle: Any, target: str) -> tuple[pafs.FileSystem, str]:
     return lifecycle.target.arrow_fs(), lifecycle.bucket("velocity")
 
 
-def _counted(lifecycle: Any, target: str) -> Any:
-    return lifecycle.target if target == "s3" else None
-
-
 def _info(lifecycle: Any, operation: str, target: str, done: Rounds, **extra: Any) -> dict[str, Any]:
     table, batches, batch_rows = _stream(lifecycle)
     requests = done.per_call()
@@ -92,7 +88,7 @@ def run_write_case(benchmark: Any, lifecycle: Any, target: str, mode: str) -> No
 
         done = run_rounds(benchmark, write_stream if mode == "stream" else write_batch, setup=setup,
                           rounds=lifecycle.rounds(benchmark, heavy=mode == "stream"),
-                          target=_counted(lifecycle, target))
+                          target=lifecycle.counted(target))
         objects, size = stored_bytes(paths[0], fs)
         benchmark.extra_info.update(_info(lifecycle, f"write_{mode}", target, done, objects=objects,
                                           bytes_total=size))
@@ -124,7 +120,7 @@ def run_read_case(benchmark: Any, lifecycle: Any, target: str, layout: str) -> N
             rows.append(got.num_rows)
 
         done = run_rounds(benchmark, fn, args=(path, fs), rounds=lifecycle.rounds(benchmark),
-                          target=_counted(lifecycle, target), check=check, discard_result=True)
+                          target=lifecycle.counted(target), check=check, discard_result=True)
         objects, size = stored_bytes(path, fs)
         benchmark.extra_info.update(_info(lifecycle, f"read_{layout}", target, done, objects=objects,
                                           bytes_total=size, rows_returned=rows[0]))
@@ -160,7 +156,7 @@ def run_compaction_case(benchmark: Any, lifecycle: Any, target: str) -> None:
         # The inputs are the same micro-batches as the read layout's small objects: same bytes.
         _, bytes_in = stored_bytes(_layouts(lifecycle, target)[0], fs)
         done = run_rounds(benchmark, rewrite_as_one, setup=setup, rounds=lifecycle.rounds(benchmark, heavy=True),
-                          target=_counted(lifecycle, target), check=check, teardown=verify_and_delete)
+                          target=lifecycle.counted(target), check=check, teardown=verify_and_delete)
         prefix, output = jobs[0]
         assert read_object(output, fs).equals(table), "compaction changed the rows"
         assert fs.get_file_info(prefix).type == pafs.FileType.NotFound or not stored_bytes(prefix, fs)[0], \
