@@ -5,10 +5,10 @@ Method: ``test_volume[<op>-<format>-<rows>]`` is one pytest-benchmark case per o
 full 1e5 / 1e6 / 1e7; ``--rows R``: R, 3.2R, 10R), each with real rounds (the profile's, at most
 3 at the largest point, at least 2), so every point has a median, an IQR and n.  The timed
 write is the codec's batched writer over writer inputs prepared before timing (Arrow batches,
-or Python records for JSON and Avro); the timed read is the format's first reader, in full.  At
-the largest point the case also records the exponents fitted over the medians of the sweep and,
-in the standard and full profiles (unless ``--no-memory``), the peak extra RSS of one write or
-read in a forked child.  Local disk only: volume is about the format; S3 adds requests measured
+or Python records for JSON and Avro); the timed read is the format's pyarrow reader (else its
+first), in full.  At the largest point the case also records the exponents fitted over the
+medians of the sweep and, in the standard and full profiles (unless ``--no-memory``), the peak
+extra RSS of one write or read in a forked child.  Local disk only: volume is about the format; S3 adds requests measured
 elsewhere.  Suite code: storagebench/threevs/volume_bench.py; keys: storagebench/threevs/volume.py.
 """
 

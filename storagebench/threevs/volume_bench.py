@@ -6,7 +6,7 @@ and the extra_info keys are in :mod:`storagebench.threevs.volume`.  Per case:
 * write: each round's setup removes the previous file and builds the partial last batch; the
   timed call is ``Codec.write_batches`` over the prepared pool inputs, nothing else;
 * read: the file is written once (untimed) if the write case did not leave it; the timed call
-  is the codec's full read; the row count is checked and the result freed in the teardown;
+  is the codec's full read (pyarrow's reader where the format has one); the row count is checked and the result freed in the teardown;
 * at the largest point: the peak-memory pass (forked child, standard and full profiles) and the
   fit over the medians of the points measured in this run.
 """
@@ -30,6 +30,7 @@ from storagebench.threevs.volume import (
     file_path,
     fit_exponent,
     raw_pool,
+    read_engine,
     read_rows,
     result_rows,
     sweep_rounds,
@@ -183,7 +184,7 @@ def run_volume_case(benchmark: Any, lifecycle: Any, op: str, fmt: str, rows: int
 
             run_rounds(benchmark, read_rows, args=(codec, path, source.schema), rounds=rounds,
                        check=check, discard_result=True)
-            engine = codec.readers()[0].name
+            engine = read_engine(codec)
         suite.record(op, fmt, rows, benchmark)
         size = os.path.getsize(path)
         info = lifecycle.base_info(
