@@ -16,11 +16,11 @@ BENCHMARK_MODULE = "benchmarks/test_s3_formats.py"
 
 def pytest_args(endpoint: str | None = None, real_aws: bool = False, bucket: str | None = None,
                 region: str | None = None, profile: str | None = None,
-                clients: list[str] | None = None) -> list[str]:
+                clients: list[str] | None = None, latency: str | None = None) -> list[str]:
     """``[BENCHMARK_MODULE, --s3-... options]``; all None: the embedded server (the default)."""
     args = [BENCHMARK_MODULE]
     for flag, value in (("--s3-endpoint", endpoint), ("--s3-bucket", bucket), ("--s3-region", region),
-                        ("--s3-profile", profile)):
+                        ("--s3-profile", profile), ("--s3-latency", latency)):
         if value:
             args += [flag, value]
     if clients:

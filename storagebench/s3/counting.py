@@ -324,3 +324,57 @@ def summarise(records: Iterable[RequestRecord]) -> WorkSummary:
                 full_bytes += r.bytes_out
     return WorkSummary(requests, bytes_in, bytes_out, range_reads, range_bytes, full_gets, errors,
                        _full_get_bytes=full_bytes)
+
+
+# -- time to first / last byte by object size (MinIO warp's view) ---------------------------------
+# Bucket edges in bytes moved by one request (request body + response body): the size of what a
+# GET fetched or a PUT/UploadPart sent.  A bucket holds the requests with lower <= size < upper.
+SIZE_BUCKETS: tuple[tuple[str, int, float], ...] = (
+    ("< 64 KiB", 0, 64 * 1024),
+    ("64 KiB - 1 MiB", 64 * 1024, 1024 ** 2),
+    ("1 - 8 MiB", 1024 ** 2, 8 * 1024 ** 2),
+    ("8 - 64 MiB", 8 * 1024 ** 2, 64 * 1024 ** 2),
+    (">= 64 MiB", 64 * 1024 ** 2, float("inf")),
+)
+PERCENTILES = (50, 90, 99)
+
+
+def size_bucket(n_bytes: int) -> str:
+    for label, lower, upper in SIZE_BUCKETS:
+        if lower <= n_bytes < upper:
+            return label
+    raise ValueError(f"negative size {n_bytes}")
+
+
+def _percentile(sorted_values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), on a sorted list."""
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    pos = (len(sorted_values) - 1) * p / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def latency_summary(records: Iterable[RequestRecord]) -> list[dict[str, Any]]:
+    """Per (operation, size bucket): request count and p50/p90/p99 of time to first byte and to
+    last byte, in seconds (server-side view: from the request reaching the counter to the first /
+    last body chunk leaving it).  Requests without a response body have no first byte; their
+    ``ttfb`` percentiles cover only the ones that had one.  Failed requests (>= 400) are left out."""
+    groups: dict[tuple[str, str], list[RequestRecord]] = {}
+    for r in records:
+        if r.status >= 400:
+            continue
+        groups.setdefault((r.operation, size_bucket(r.bytes_in + r.bytes_out)), []).append(r)
+    order = {label: i for i, (label, _, _) in enumerate(SIZE_BUCKETS)}
+    out = []
+    for (operation, bucket), rs in sorted(groups.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        ttfb = sorted(r.first_byte_s for r in rs if r.first_byte_s is not None)
+        ttlb = sorted(r.last_byte_s for r in rs)
+        row: dict[str, Any] = {"operation": operation, "size_bucket": bucket, "requests": len(rs),
+                               "bytes": sum(r.bytes_in + r.bytes_out for r in rs)}
+        for p in PERCENTILES:
+            row[f"ttfb_p{p}_s"] = _percentile(ttfb, p) if ttfb else None
+            row[f"ttlb_p{p}_s"] = _percentile(ttlb, p)
+        out.append(row)
+    return out

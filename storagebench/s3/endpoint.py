@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 from storagebench import aws
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.s3.counting import RequestCounter
+from storagebench.s3.cloud_model import CloudProfile
+from storagebench.s3.latency import LatencyInjector, resolve_profile
 from storagebench.s3.errors import S3ConfigError, S3Error, S3RealAwsNotAllowed, translate
 
 EMBEDDED = "embedded"
@@ -110,6 +112,27 @@ def _redact(url: str | None) -> str:
     return f"{p.scheme}://{p.hostname}{port}"
 
 
+def counted_at_server(resolved: ResolvedEndpoint) -> bool:
+    """Requests are counted by a WSGI middleware: in the embedded server, or in the counting
+    proxy the suite puts in front of a custom plain-HTTP endpoint (https cannot be proxied)."""
+    if resolved.kind == EMBEDDED:
+        return True
+    return resolved.kind == "custom" and urlsplit(resolved.url or "").scheme == "http"
+
+
+def latency_injector(resolved: ResolvedEndpoint, profile: "str | CloudProfile | None") -> LatencyInjector | None:
+    """The injector for ``--s3-latency PROFILE`` (None for ``none``); only where the suite serves
+    the requests itself (embedded server or counting proxy): real AWS has its own latency."""
+    chosen = resolve_profile(profile)
+    if chosen is None:
+        return None
+    if not counted_at_server(resolved):
+        raise S3ConfigError(f"--s3-latency {profile} needs the embedded endpoint or an http:// endpoint "
+                            f"(requests pass through the suite's server there); {_redact(resolved.url)} "
+                            "is not one")
+    return LatencyInjector(chosen)
+
+
 def run_id() -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
 
@@ -118,13 +141,15 @@ class S3Target:
     """An opened endpoint plus the run's bucket and prefix.  Use as a context manager."""
 
     def __init__(self, resolved: ResolvedEndpoint, counter: RequestCounter | None = None,
-                 middlewares: list | None = None):
+                 middlewares: list | None = None, latency: "str | CloudProfile | None" = None):
         self.resolved = resolved
         self.run_id = run_id()
         self.counter = counter if counter is not None else (
-            RequestCounter() if resolved.kind == EMBEDDED else None)
+            RequestCounter() if counted_at_server(resolved) else None)
+        self.injector = latency_injector(resolved, latency)
         self._extra_middlewares = list(middlewares or [])
         self.server: EmbeddedMoto | None = None
+        self.proxy: Any = None  # storagebench.s3.proxy.CountingProxy in front of a custom http:// endpoint
         self.bucket: str = ""
         self.prefix: str = ""
         self.created_bucket = False
@@ -142,12 +167,17 @@ class S3Target:
 
     @property
     def endpoint_url(self) -> str | None:
+        """The URL the clients connect to (the counting proxy's, when there is one)."""
         if self.server is not None:
             return self.server.endpoint_url
+        if self.proxy is not None:
+            return self.proxy.endpoint_url
         return self.resolved.url or self._opened_url
 
     @property
     def endpoint_label(self) -> str:
+        if self.proxy is not None or (self.kind == "custom" and self.resolved.url):
+            return _redact(self.resolved.url)  # the user's endpoint, not the proxy in front of it
         return _redact(self.endpoint_url) if self.endpoint_url or self.kind == "aws" else "(not started)"
 
     @property
@@ -158,23 +188,48 @@ class S3Target:
         """What results record about the endpoint: no credentials, no user:password in URLs."""
         return {"s3_endpoint_kind": self.kind, "s3_endpoint": self.endpoint_label,
                 "s3_region": self.region, "s3_bucket": self.bucket, "s3_prefix": self.prefix,
-                "s3_counted": self.counter is not None}
+                "s3_counted": self.counter is not None, **self.counting_describe()}
+
+    def counting_describe(self) -> dict[str, Any]:
+        """How requests are counted (server middleware or the proxy) and the injected latency."""
+        from storagebench.s3 import latency
+
+        by = None
+        if self.counter is not None:
+            by = "counting proxy on 127.0.0.1 in front of the endpoint" if self.kind == "custom" \
+                else "WSGI middleware in the embedded server"
+        return {"s3_counted_by": by, **latency.describe(self.injector)}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def open(self) -> "S3Target":
         if self.kind == EMBEDDED:
-            middlewares = [*self._extra_middlewares, self.counter.middleware]  # type: ignore[union-attr]
-            self.server = EmbeddedMoto(middlewares=middlewares).start()
+            self.server = EmbeddedMoto(middlewares=self._server_middlewares()).start()
             self._opened_url = self.server.endpoint_url
             self._credentials = dict(DUMMY_CREDENTIALS)
         else:
             self._credentials = self._standard_credentials()
+            if self.counter is not None:
+                self._start_counting_proxy()
         try:
             self._claim_namespace()
         except BaseException:
             self.close_server()
             raise
         return self
+
+    def _server_middlewares(self) -> list:
+        """Outermost last: the counter outside the latency injector, so counted first/last byte
+        times include the injected latency, as a client sees them."""
+        injected = [self.injector.middleware] if self.injector is not None else []
+        counted = [self.counter.middleware] if self.counter is not None else []
+        return [*self._extra_middlewares, *injected, *counted]
+
+    def _start_counting_proxy(self) -> None:
+        from storagebench.s3.proxy import CountingProxy, check_reachable
+
+        assert self.resolved.url is not None
+        check_reachable(self.resolved.url, self.endpoint_label)
+        self.proxy = CountingProxy(self.resolved.url, middlewares=self._server_middlewares()).start()
 
     def _standard_credentials(self) -> dict[str, str]:
         import boto3
@@ -235,6 +290,9 @@ class S3Target:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self.proxy is not None:
+            self.proxy.stop()
+            self.proxy = None
 
     def close(self) -> None:
         try:

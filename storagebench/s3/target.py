@@ -35,7 +35,7 @@ from storagebench.harness import CaseSkipped, Harness, WrittenFile, _median
 from storagebench.profiles import Profile
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import SETUP_CLIENT, Boto3Location, S3Client, get_client
-from storagebench.s3.counting import RequestRecord, summarise
+from storagebench.s3.counting import RequestRecord, latency_summary, summarise
 from storagebench.s3.endpoint import S3Target
 from storagebench.s3.errors import S3Error, S3ObjectFormatError, translate
 from storagebench.s3.needed import needed_bytes
@@ -73,6 +73,8 @@ class S3Harness(Harness):
         self.target = target
         self.cloud_profiles = cloud_profiles
         self._client: S3Client | None = None
+        # Every request of the cases' timed operations (for the run's TTFB/TTLB percentiles).
+        self.timed_records: list[RequestRecord] = []
 
     # -- where the bytes live ------------------------------------------------------------------
     def new_location(self, codec: Codec, stem: str, compression: str) -> Location:
@@ -108,13 +110,30 @@ class S3Harness(Harness):
 
     # -- counted work --------------------------------------------------------------------------
     def _counted(self, operation: Callable[[], Any]) -> list[RequestRecord] | None:
+        """The requests of one more (untimed) run of the operation: the counts and the cloud
+        model's input.  Injected latency is paused for it, so the model always starts from the
+        loopback run a run without ``--s3-latency`` has (and validating it is not circular)."""
         counter = self.target.counter
         if counter is None:
             operation()
             return None
+        injector = self.target.injector
+        with injector.paused() if injector is not None else contextlib.nullcontext():
+            mark = counter.mark()
+            operation()
+            return counter.since(mark, bucket=self.target.bucket)
+
+    def _timed_requests(self, operation: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], list[RequestRecord]]:
+        """Run a timed case and keep the requests it issued (its fidelity read or read-back and
+        its timed rounds, under the run's latency profile): the TTFB/TTLB samples."""
+        counter = self.target.counter
+        if counter is None:
+            return operation(), []
         mark = counter.mark()
-        operation()
-        return counter.since(mark, bucket=self.target.bucket)
+        info = operation()
+        records = counter.since(mark, bucket=self.target.bucket)
+        self.timed_records += records
+        return info, records
 
     def _work_info(self, records: list[RequestRecord] | None, benchmark: Any) -> dict[str, Any]:
         info: dict[str, Any] = {"s3_measured_median_s": _median(benchmark)}
@@ -127,7 +146,19 @@ class S3Harness(Harness):
         info.update(summarise(records).as_info())
         info.update(cloud_model.model_info(records, self.cloud_profiles))
         info.update(cloud_model.request_cost(records, self.target.region))
+        info.update(self._model_check(records, info["s3_measured_median_s"]))
         return info
+
+    def _model_check(self, records: list[RequestRecord], measured: float | None) -> dict[str, Any]:
+        """Under injected latency: the model's seconds for the injected profile beside the measured
+        median, and their ratio (the model's validation; 1.0 is a perfect prediction)."""
+        injector = self.target.injector
+        if injector is None or injector.profile is None:
+            return {}
+        predicted = cloud_model.model_info(records, [injector.profile.name])["s3_cloud_model"][injector.profile.name]
+        seconds = predicted["seconds"]
+        return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
+                "s3_measured_over_model": (measured / seconds) if measured and seconds else None}
 
     # -- the two S3 benchmarks ------------------------------------------------------------------
     def run_s3_write(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
@@ -135,7 +166,8 @@ class S3Harness(Harness):
         codec = formats.get_codec(case.format)
         self._supported(s3case.id, client, case.format, "write", {"dataset": case.dataset})
         with self._as_case(s3case.id, client):
-            info = self.run_write(case, benchmark, target="s3", extra=self._common_extra(client))
+            info, timed = self._timed_requests(
+                lambda: self.run_write(case, benchmark, target="s3", extra=self._common_extra(client)))
             data = self.writer_input(codec, case.engine, case.dataset)
             options = self.write_options(codec, case.compression)
             loc = self.new_location(codec, f"counted-{case.id}", case.compression)
@@ -144,6 +176,7 @@ class S3Harness(Harness):
             self.discard(loc)
         work = self._work_info(records, benchmark)
         if records is not None:
+            work["s3_request_latency"] = latency_summary(timed)
             work["s3_object_bytes"] = size
             work["s3_upload_amplification"] = work["s3_bytes_in"] / size if size else None
         benchmark.extra_info.update(work)
@@ -160,8 +193,9 @@ class S3Harness(Harness):
         with contextlib.suppress(CaseSkipped):  # the input file is written by the setup client;
             self.written_file(codec, case.writer, case.compression, case.dataset)  # run_read reports failures
         with self._as_case(s3case.id, client):
-            info = self.run_read(case, benchmark, target="s3", location_for=location_for,
-                                 engine_options=client.engine_options, extra=self._common_extra(client))
+            info, timed = self._timed_requests(lambda: self.run_read(
+                case, benchmark, target="s3", location_for=location_for, engine_options=client.engine_options,
+                extra=self._common_extra(client)))
         written = self.written_file(codec, case.writer, case.compression, case.dataset)
         request = self.read_request(case, written, client.engine_options)
         assert request is not None  # run_read skipped otherwise
@@ -173,6 +207,7 @@ class S3Harness(Harness):
                      "s3_bytes_needed_basis": basis})
         if records is not None:
             work["s3_read_amplification"] = work["s3_get_bytes"] / needed if needed else None
+            work["s3_request_latency"] = latency_summary(timed)
         benchmark.extra_info.update(work)
         return {**info, **work}
 
