@@ -22,6 +22,7 @@ pyarrow's AWS SDK and s3fs's event loop are not safe to use in a forked child.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -40,6 +41,11 @@ from storagebench.s3.endpoint import S3Target
 from storagebench.s3.errors import S3Error, S3ObjectFormatError, translate
 from storagebench.s3.needed import needed_bytes
 from storagebench.results import SUITE_S3
+
+
+# Under injected latency the timed rounds are not loopback: the model's loopback time is the
+# median of this many untimed runs with the injection paused.
+COUNTED_RUNS_UNDER_LATENCY = 3
 
 
 @dataclass(frozen=True)
@@ -109,19 +115,28 @@ class S3Harness(Harness):
         return {"suite": SUITE_S3, **client.info(), **self.target.describe()}
 
     # -- counted work --------------------------------------------------------------------------
-    def _counted(self, operation: Callable[[], Any]) -> list[RequestRecord] | None:
-        """The requests of one more (untimed) run of the operation: the counts and the cloud
-        model's input.  Injected latency is paused for it, so the model always starts from the
-        loopback run a run without ``--s3-latency`` has (and validating it is not circular)."""
+    def _counted(self, operation: Callable[[], Any]) -> tuple[list[RequestRecord] | None, float | None]:
+        """(requests, loopback wall seconds) of one more (untimed) run of the operation: the
+        counts and the cloud model's input.  Injected latency is paused for it, so the model
+        always starts from the loopback run a run without ``--s3-latency`` has (and validating it
+        is not circular); under injection the timed rounds are not loopback, so the model's
+        loopback time comes from these runs (the median of ``COUNTED_RUNS_UNDER_LATENCY``)."""
         counter = self.target.counter
         if counter is None:
             operation()
-            return None
+            return None, None
         injector = self.target.injector
+        runs = COUNTED_RUNS_UNDER_LATENCY if injector is not None else 1
+        done: list[tuple[float, list[RequestRecord]]] = []
         with injector.paused() if injector is not None else contextlib.nullcontext():
-            mark = counter.mark()
-            operation()
-            return counter.since(mark, bucket=self.target.bucket)
+            for _ in range(runs):
+                mark = counter.mark()
+                started = time.perf_counter()
+                operation()
+                wall = time.perf_counter() - started
+                done.append((wall, counter.since(mark, bucket=self.target.bucket)))
+        wall, records = sorted(done, key=lambda d: d[0])[len(done) // 2]
+        return records, wall
 
     def _timed_requests(self, operation: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], list[RequestRecord]]:
         """Run a timed case and keep the requests it issued (its fidelity read or read-back and
@@ -135,7 +150,8 @@ class S3Harness(Harness):
         self.timed_records += records
         return info, records
 
-    def _work_info(self, records: list[RequestRecord] | None, benchmark: Any) -> dict[str, Any]:
+    def _work_info(self, records: list[RequestRecord] | None, benchmark: Any,
+                   counted_wall: float | None = None) -> dict[str, Any]:
         info: dict[str, Any] = {"s3_measured_median_s": _median(benchmark)}
         if records is None:
             info["s3_counted"] = False
@@ -144,18 +160,24 @@ class S3Harness(Harness):
                 "used another endpoint")
             return info
         info.update(summarise(records).as_info())
-        info.update(cloud_model.model_info(records, self.cloud_profiles))
+        # The operation's loopback time: the timed median, unless the timed rounds ran under
+        # injected latency (then the paused counted runs').
+        loopback = counted_wall if self.target.injector is not None else (info["s3_measured_median_s"] or counted_wall)
+        info["s3_loopback_seconds"] = loopback
+        info.update(cloud_model.model_info(records, self.cloud_profiles, loopback_seconds=loopback))
         info.update(cloud_model.request_cost(records, self.target.region))
-        info.update(self._model_check(records, info["s3_measured_median_s"]))
+        info.update(self._model_check(records, info["s3_measured_median_s"], loopback))
         return info
 
-    def _model_check(self, records: list[RequestRecord], measured: float | None) -> dict[str, Any]:
+    def _model_check(self, records: list[RequestRecord], measured: float | None,
+                     loopback: float | None) -> dict[str, Any]:
         """Under injected latency: the model's seconds for the injected profile beside the measured
         median, and their ratio (the model's validation; 1.0 is a perfect prediction)."""
         injector = self.target.injector
         if injector is None or injector.profile is None:
             return {}
-        predicted = cloud_model.model_info(records, [injector.profile.name])["s3_cloud_model"][injector.profile.name]
+        predicted = cloud_model.model_info(records, [injector.profile.name], loopback)["s3_cloud_model"][
+            injector.profile.name]
         seconds = predicted["seconds"]
         return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
                 "s3_measured_over_model": (measured / seconds) if measured and seconds else None}
@@ -171,10 +193,10 @@ class S3Harness(Harness):
             data = self.writer_input(codec, case.engine, case.dataset)
             options = self.write_options(codec, case.compression)
             loc = self.new_location(codec, f"counted-{case.id}", case.compression)
-            records = self._counted(lambda: codec.write(data, loc, case.engine, options))
+            records, counted_wall = self._counted(lambda: codec.write(data, loc, case.engine, options))
             size = loc.size()
             self.discard(loc)
-        work = self._work_info(records, benchmark)
+        work = self._work_info(records, benchmark, counted_wall)
         if records is not None:
             work["s3_request_latency"] = latency_summary(timed)
             work["s3_object_bytes"] = size
@@ -200,8 +222,8 @@ class S3Harness(Harness):
         request = self.read_request(case, written, client.engine_options)
         assert request is not None  # run_read skipped otherwise
         location = location_for(written)
-        records = self._counted(lambda: codec.read(location, case.reader, request))
-        work = self._work_info(records, benchmark)
+        records, counted_wall = self._counted(lambda: codec.read(location, case.reader, request))
+        work = self._work_info(records, benchmark, counted_wall)
         needed, basis = needed_bytes(case.format, case.kind, written.location, written.size, request)
         work.update({"s3_object_bytes": written.size, "s3_bytes_needed": needed,
                      "s3_bytes_needed_basis": basis})
