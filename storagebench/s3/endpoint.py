@@ -319,6 +319,25 @@ class S3Target:
         view._credentials = dict(self._creds())
         return view
 
+    def connection(self) -> dict[str, Any]:
+        """What another process needs to reach this run's objects as the clients here do (the URL
+        the clients use, region, bucket, prefix and credentials).  Sent only to the suite's own
+        spawned memory-measuring process through a pipe; never written anywhere."""
+        return {"url": self.endpoint_url, "region": self.region, "bucket": self.bucket,
+                "prefix": self.prefix, "credentials": dict(self._creds()), "kind": self.kind}
+
+    @classmethod
+    def attach(cls, connection: dict[str, Any]) -> "S3Target":
+        """A view of an opened target from :meth:`connection` (in another process): it starts no
+        server, claims nothing, counts nothing and deletes nothing."""
+        kind = connection["kind"] if connection["url"] is None else "custom"
+        view = cls(ResolvedEndpoint(kind, connection["url"], connection["bucket"], connection["region"], None),
+                   counter=RequestCounter())
+        view.counter = None
+        view.bucket, view.prefix = connection["bucket"], connection["prefix"]
+        view._credentials = dict(connection["credentials"])
+        return view
+
     # -- names --------------------------------------------------------------------------------
     def key(self, name: str) -> str:
         return f"{self.prefix}{name}"

@@ -204,7 +204,8 @@ def s3_target(request: pytest.FixtureRequest) -> Iterator[S3Target]:
 @pytest.fixture(scope="session")
 def s3_harness(request: pytest.FixtureRequest, s3_target: S3Target) -> Iterator[S3Harness]:
     suite, cfg = suite_config(request.config), s3_config(request.config)
-    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles)
+    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles,
+                  memory_pass=suite.memory)
     setattr(request.config, _HARNESS_KEY, h)
     register_outcome_source(request.config, h)
     yield h
