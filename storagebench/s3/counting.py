@@ -152,6 +152,14 @@ class RequestCounter:
         self._in_flight = 0
         self.enabled = True
 
+    # The server-side counter times response bodies to their last byte (client-side hooks cannot).
+    times_bodies = True
+
+    def not_counted_reason(self, client: str) -> str | None:
+        """Why requests of S3 client ``client`` are not counted (None: they are).  The server-side
+        counter sees every client's requests."""
+        return None
+
     # -- the middleware ----------------------------------------------------------------------
     def middleware(self, app: WsgiApp) -> WsgiApp:
         def counted(environ: dict, start_response: Callable) -> Iterable[bytes]:

@@ -120,6 +120,16 @@ def counted_at_server(resolved: ResolvedEndpoint) -> bool:
     return resolved.kind == "custom" and urlsplit(resolved.url or "").scheme == "http"
 
 
+def default_counter(resolved: ResolvedEndpoint) -> RequestCounter:
+    """Server-side counting where the suite serves the requests (embedded, proxied http://);
+    elsewhere (https: real AWS, TLS endpoints) client-side botocore hooks for boto3 and s3fs."""
+    if counted_at_server(resolved):
+        return RequestCounter()
+    from storagebench.s3.client_counting import ClientSideCounter
+
+    return ClientSideCounter(bucket_hint=resolved.bucket)
+
+
 def latency_injector(resolved: ResolvedEndpoint, profile: "str | CloudProfile | None") -> LatencyInjector | None:
     """The injector for ``--s3-latency PROFILE`` (None for ``none``); only where the suite serves
     the requests itself (embedded server or counting proxy): real AWS has its own latency."""
@@ -144,8 +154,7 @@ class S3Target:
                  middlewares: list | None = None, latency: "str | CloudProfile | None" = None):
         self.resolved = resolved
         self.run_id = run_id()
-        self.counter = counter if counter is not None else (
-            RequestCounter() if counted_at_server(resolved) else None)
+        self.counter = counter if counter is not None else default_counter(resolved)
         self.injector = latency_injector(resolved, latency)
         self._extra_middlewares = list(middlewares or [])
         self.server: EmbeddedMoto | None = None
@@ -194,8 +203,12 @@ class S3Target:
         """How requests are counted (server middleware or the proxy) and the injected latency."""
         from storagebench.s3 import latency
 
+        from storagebench.s3.client_counting import ClientSideCounter
+
         by = None
-        if self.counter is not None:
+        if isinstance(self.counter, ClientSideCounter):
+            by = self.counter.counted_by
+        elif self.counter is not None:
             by = "counting proxy on 127.0.0.1 in front of the endpoint" if self.kind == "custom" \
                 else "WSGI middleware in the embedded server"
         return {"s3_counted_by": by, **latency.describe(self.injector)}
@@ -357,7 +370,17 @@ class S3Target:
             self._boto3 = aws.client("s3", self.endpoint_url, region=self.region, credentials=self._creds(),
                                      max_attempts=MAX_ATTEMPTS, connect_timeout=CONNECT_TIMEOUT_S,
                                      read_timeout=READ_TIMEOUT_S)
+            self._count_client_side(self._boto3, "attach_botocore")
         return self._boto3
+
+    def _count_client_side(self, client: Any, how: str) -> None:
+        """Where requests cannot be counted at a server: register the client-side hooks."""
+        from storagebench.s3.client_counting import ClientSideCounter
+
+        if isinstance(self.counter, ClientSideCounter):
+            if self.bucket:
+                self.counter.bucket_hint = self.bucket
+            getattr(self.counter, how)(client)
 
     def pyarrow_fs(self) -> Any:
         import pyarrow.fs as pafs
@@ -392,6 +415,7 @@ class S3Target:
                            "response_checksum_validation": "when_required"},
             skip_instance_cache=True, **settings)
         fs.retries = MAX_ATTEMPTS  # s3fs's own retry loop (default 5 with backoff) bounded too
+        self._count_client_side(fs, "attach_s3fs")
         return fs
 
     # -- errors -------------------------------------------------------------------------------

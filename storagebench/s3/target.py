@@ -126,14 +126,15 @@ class S3Harness(Harness):
         return {"suite": SUITE_S3, **client.info(), **self.target.describe()}
 
     # -- counted work --------------------------------------------------------------------------
-    def _counted(self, operation: Callable[[], Any]) -> tuple[list[RequestRecord] | None, float | None]:
+    def _counted(self, operation: Callable[[], Any], client: S3Client
+                 ) -> tuple[list[RequestRecord] | None, float | None]:
         """(requests, loopback wall seconds) of one more (untimed) run of the operation: the
         counts and the cloud model's input.  Injected latency is paused for it, so the model
         always starts from the loopback run a run without ``--s3-latency`` has (and validating it
         is not circular); under injection the timed rounds are not loopback, so the model's
         loopback time comes from these runs (the median of ``COUNTED_RUNS_UNDER_LATENCY``)."""
         counter = self.target.counter
-        if counter is None:
+        if counter is None or counter.not_counted_reason(client.name):
             operation()
             return None, None
         injector = self.target.injector
@@ -153,7 +154,7 @@ class S3Harness(Harness):
         """Run a timed case and keep the requests it issued (its fidelity read or read-back and
         its timed rounds, under the run's latency profile): the TTFB/TTLB samples."""
         counter = self.target.counter
-        if counter is None:
+        if counter is None or not counter.times_bodies:
             return operation(), []
         mark = counter.mark()
         info = operation()
@@ -161,14 +162,14 @@ class S3Harness(Harness):
         self.timed_records += records
         return info, records
 
-    def _work_info(self, records: list[RequestRecord] | None, benchmark: Any,
+    def _work_info(self, records: list[RequestRecord] | None, benchmark: Any, client: S3Client,
                    counted_wall: float | None = None) -> dict[str, Any]:
         info: dict[str, Any] = {"s3_measured_median_s": _median(benchmark)}
         if records is None:
+            counter = self.target.counter
             info["s3_counted"] = False
-            info["s3_not_counted_reason"] = (
-                "requests and bytes are counted by the embedded server's WSGI middleware; this run "
-                "used another endpoint")
+            info["s3_not_counted_reason"] = (counter.not_counted_reason(client.name) if counter is not None
+                                             else "this endpoint's requests cannot be counted")
             return info
         info.update(summarise(records).as_info())
         # The operation's loopback time: the timed median, unless the timed rounds ran under
@@ -223,10 +224,10 @@ class S3Harness(Harness):
             data = self.writer_input(codec, case.engine, case.dataset)
             options = self.write_options(codec, case.compression)
             loc = self.new_location(codec, f"counted-{case.id}", case.compression)
-            records, counted_wall = self._counted(lambda: codec.write(data, loc, case.engine, options))
+            records, counted_wall = self._counted(lambda: codec.write(data, loc, case.engine, options), client)
             size = loc.size()
             self.discard(loc)
-        work = self._work_info(records, benchmark, counted_wall)
+        work = self._work_info(records, benchmark, client, counted_wall)
         if records is not None:
             work["s3_request_latency"] = latency_summary(timed)
             work["s3_object_bytes"] = size
@@ -253,8 +254,8 @@ class S3Harness(Harness):
         assert request is not None  # run_read skipped otherwise
         location = location_for(written)
         memory_info = self._read_memory(case, client, object_key(self.target, written.location), request)
-        records, counted_wall = self._counted(lambda: codec.read(location, case.reader, request))
-        work = self._work_info(records, benchmark, counted_wall)
+        records, counted_wall = self._counted(lambda: codec.read(location, case.reader, request), client)
+        work = self._work_info(records, benchmark, client, counted_wall)
         needed, basis = needed_bytes(case.format, case.kind, written.location, written.size, request)
         work.update({"s3_object_bytes": written.size, "s3_bytes_needed": needed,
                      "s3_bytes_needed_basis": basis})
