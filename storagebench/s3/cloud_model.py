@@ -126,13 +126,14 @@ def mock_bound_requests(records: list[RequestRecord], profile: CloudProfile) -> 
     return sum(_mock_time_to_first_byte(r) > profile.first_byte_s for r in records)
 
 
-def model_info(records: list[RequestRecord], names: Iterable[str] | None = None,
+def model_info(records: list[RequestRecord], names: Iterable[str | CloudProfile] | None = None,
                loopback_seconds: float | None = None) -> dict[str, Any]:
     """``{"s3_cloud_model": {profile: {label, seconds, network_seconds, ...}}}`` for extra_info.
 
     ``loopback_seconds``: the operation's wall time on the mock without injected latency (the
     run whose requests ``records`` are); without it the prediction is the network part alone."""
-    chosen = [get_profile(n) for n in names] if names else list(profiles().values())
+    chosen = [n if isinstance(n, CloudProfile) else get_profile(n) for n in names] if names \
+        else list(profiles().values())
     compute = client_compute_seconds(records, loopback_seconds)
     out = {}
     for p in chosen:

@@ -188,7 +188,7 @@ class S3Harness(Harness):
         injector = self.target.injector
         if injector is None or injector.profile is None:
             return {}
-        predicted = cloud_model.model_info(records, [injector.profile.name], loopback)["s3_cloud_model"][
+        predicted = cloud_model.model_info(records, [injector.profile], loopback)["s3_cloud_model"][
             injector.profile.name]
         seconds, on_mock = predicted["seconds"], predicted["on_mock_seconds"]
         return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
