@@ -15,6 +15,12 @@ the suite may create one (embedded, custom), or a unique prefix ``storagebench/<
 inside the bucket the user named.  :meth:`S3Target.cleanup` deletes only the objects under that
 run's prefix (and aborts its unfinished multipart uploads) and the bucket only if it created it.
 
+Counting: the embedded server counts in its WSGI app; a custom ``http://`` endpoint is reached
+through a counting proxy on 127.0.0.1 (:mod:`storagebench.s3.proxy`, same counter), and
+``https`` endpoints are counted client-side by botocore hooks on boto3 and s3fs
+(:mod:`storagebench.s3.client_counting`).  ``--s3-latency`` injects a cloud profile's latency
+where the suite serves the requests (embedded, proxied; :mod:`storagebench.s3.latency`).
+
 Credentials are held privately, passed to the clients, and never appear in ``describe()``,
 ``repr()``, results or logs.  Timeouts are short and retries bounded on every client, so an
 unreachable endpoint fails in seconds with a clear error.
