@@ -59,22 +59,33 @@ def _within(ratio: Any) -> bool:
     return ratio is not None and not fmt.missing(ratio) and abs(float(ratio) - 1) <= MODEL_TOLERANCE
 
 
+def _in_rounds(r: Any, seconds: Any) -> bool:
+    lo, hi = r.get("time_min"), r.get("time_max")
+    if fmt.missing(seconds) or fmt.missing(lo) or fmt.missing(hi):
+        return False
+    return float(lo) <= float(seconds) <= float(hi)
+
+
 def _model_verdict(r: Any) -> str:
     """Why measured and modelled agree or not (the model's known blind spots, named)."""
     ratio, on_mock = r.get("s3_measured_over_model"), r.get("s3_measured_over_model_on_mock")
     if _within(ratio):
         return "within 25%"
+    if _in_rounds(r, r.get("s3_model_seconds")):
+        return "off the median by more than 25%, but inside the measured rounds' min-max (noisy machine)"
     bound = r.get("s3_mock_bound_requests")
     total = r.get("s3_requests_total")
     if not fmt.missing(bound) and bound and _within(on_mock):
         return (f"mock-bound: {int(bound)} of {fmt.count(total)} requests took moto longer than the injected "
                 "first byte (moto reads the whole object for every range GET); with that floor the model "
                 "is within 25%")
-    if not fmt.missing(bound) and bound:
-        return (f"mock-bound ({int(bound)} of {fmt.count(total)} requests slower than the injected first byte) "
-                "and off by more than 25% even with that floor: client thread pools / CPU contention the "
-                "model cannot see")
-    return "off by more than 25%: not explained by the mock's request time (client scheduling the model cannot see)"
+    observed = r.get("s3_observed_first_byte_s")
+    if _within(r.get("s3_measured_over_model_observed_first_byte")) and not fmt.missing(observed):
+        return (f"the injected requests' median first byte was {fmt.seconds(observed)}, not the profile's: the "
+                "server threads share the cores with the client (and the machine's other load); with the "
+                "observed first byte the model is within 25%")
+    return ("off by more than 25% even with the mock's and the observed first byte: client-side scheduling "
+            "(thread pools, event loop, GIL shared with the in-process server) the model cannot see")
 
 
 def _model_tables(frame: Any) -> list[Block]:
@@ -93,7 +104,8 @@ def _model_tables(frame: Any) -> list[Block]:
                      fmt.count(r.get("s3_requests_total")), fmt.seconds(r.get("time_median")),
                      fmt.seconds(r.get("s3_model_seconds")), fmt.ratio(r.get("s3_measured_over_model")),
                      fmt.seconds(r.get("s3_model_on_mock_seconds")),
-                     fmt.ratio(r.get("s3_measured_over_model_on_mock")), _model_verdict(r)])
+                     fmt.ratio(r.get("s3_measured_over_model_on_mock")),
+                     fmt.seconds(r.get("s3_observed_first_byte_s")), _model_verdict(r)])
     blocks: list[Block] = [
         Heading(f"Cloud model vs measurement under injected latency ({profile})"),
         Text(f"Every request to the embedded endpoint was delayed as the `{profile}` profile says (first byte, "
@@ -101,7 +113,8 @@ def _model_tables(frame: Any) -> list[Block]:
              "prediction comes from the loopback counts alone (injection paused), as in a run without "
              f"injection. {within} of {len(rows)} read cases are within 25%.", kind="note"),
         Table("", ["client", "format", "engine", "read", "object", "requests", "measured (injected)",
-                   "model", "measured / model", "model on this mock", "measured / model on mock", "verdict"],
+                   "model", "measured / model", "model on this mock", "measured / model on mock",
+                   "observed first byte (p50)", "verdict"],
               rows, ["model = client compute (loopback time minus its waits) + requests' first byte and "
                      "bytes at the profile's rate, with the concurrency seen on loopback; 'on this mock' "
                      "floors each request at moto's own time to first byte."], key="s3:model-check")]
