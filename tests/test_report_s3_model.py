@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from storagebench.report import build_sections
 from storagebench.report.loading import load_run
-from test_report_support import fmt_case, run_doc, write_json
+from report_support import fmt_case, run_doc, write_json
 
 
 def _case(client: str, seconds: float, model: float, on_mock: float, bound: int, requests: int,
