@@ -112,5 +112,9 @@ def test_unreachable_custom_endpoint_is_one_clear_error(aws_env):
 
 
 def test_https_endpoint_is_not_proxied():
+    # TLS cannot be proxied without a certificate the client trusts: counted client-side instead.
+    from storagebench.s3.client_counting import ClientSideCounter
+
     target = S3Target(resolve(EndpointSpec(endpoint="https://minio.example:9000")))
-    assert target.counter is None and target.describe()["s3_counted"] is False
+    assert target.proxy is None and isinstance(target.counter, ClientSideCounter)
+    assert "proxy" not in target.describe()["s3_counted_by"]

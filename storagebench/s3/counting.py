@@ -264,14 +264,23 @@ class _CountingBody:
             yield chunk
 
     def close(self) -> None:
-        try:
-            close = getattr(self._iterable, "close", None)
-            if close is not None:
-                close()
-        finally:
-            if not self._done:
-                self._done = True
-                self._finish(self._count, self._first, time.perf_counter())
+        close_wrapped(self._iterable, self._record_once)
+
+    def _record_once(self) -> None:
+        if not self._done:
+            self._done = True
+            self._finish(self._count, self._first, time.perf_counter())
+
+
+def close_wrapped(iterable: Iterable[bytes], then: Callable[[], None]) -> None:
+    """Close a wrapped WSGI response iterable (PEP 3333: if it has ``close``), then ``then()``
+    even if closing failed: the wrapper's bookkeeping must not be lost."""
+    try:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    finally:
+        then()
 
 
 @dataclass(frozen=True)

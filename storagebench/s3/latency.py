@@ -27,6 +27,7 @@ import time
 from typing import Any, Callable, Iterable, Iterator
 
 from storagebench.s3.cloud_model import CloudProfile, get_profile, profiles
+from storagebench.s3.counting import close_wrapped
 
 WsgiApp = Callable[..., Any]
 
@@ -121,12 +122,7 @@ class _PacedBody:
                 yield piece
 
     def close(self) -> None:
-        try:
-            close = getattr(self._iterable, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._done()
+        close_wrapped(self._iterable, self._done)
 
 
 class LatencyInjector:

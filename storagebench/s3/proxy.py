@@ -21,12 +21,12 @@ certificate the client trusts; those are counted client-side where the client al
 from __future__ import annotations
 
 import http.client
-import logging
 import socket
 import threading
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
+from storagebench.moto_server import BackgroundServer
 from storagebench.s3.errors import S3ConfigError, S3EndpointUnreachable
 
 WsgiApp = Callable[..., Any]
@@ -169,13 +169,10 @@ class CountingProxy:
     def __init__(self, upstream: str, middlewares: list[Middleware] | None = None):
         self.upstream = upstream
         self.middlewares = list(middlewares or [])
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._server: BackgroundServer | None = None
 
     def start(self) -> "CountingProxy":
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
+        from werkzeug.serving import WSGIRequestHandler
 
         class Handler(WSGIRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as S3 clients expect
@@ -183,21 +180,16 @@ class CountingProxy:
         app: WsgiApp = ForwardingApp(self.upstream)
         for middleware in self.middlewares:
             app = middleware(app)
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="s3-counting-proxy", daemon=True)
-        self._thread.start()
+        self._server = BackgroundServer(app, "127.0.0.1", 0, Handler, "s3-counting-proxy")
         return self
 
     @property
     def endpoint_url(self) -> str:
         if self._server is None:
             raise RuntimeError("counting proxy is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._server.port}"
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+            self._server.stop()
+        self._server = None
