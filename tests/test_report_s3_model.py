@@ -30,7 +30,12 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
                    _case("s3fs", 1.0, 0.5, 0.55, 0, 7),
                    _case("s3fs-tuned", 1.0, 0.5, 0.55, 0, 7, s3_observed_first_byte_s=0.041,
                          s3_measured_over_model_observed_first_byte=1.1),
-                   _case("boto3", 1.0, 0.7, 0.7, 0, 1, spread=0.5)])
+                   _case("boto3", 1.0, 0.7, 0.7, 0, 1, spread=0.5),
+                   _case("nobuffer-like", 2.0, 1.0, 1.1, 0, 124, s3_loopback_waves=71,
+                         s3_injected_waves_per_read=110.0),
+                   _case("concurrent", 0.43, 0.19, 0.6, 0, 24, s3_observed_first_byte_s=0.065,
+                         s3_model_observed_first_byte_seconds=0.59,
+                         s3_measured_over_model_observed_first_byte=0.73)])
     doc["storagebench"]["s3"] = {"s3_latency_profile": "in-region", "request_latency": [
         {"operation": "GetObject", "size_bucket": "< 64 KiB", "requests": 10, "bytes": 1000,
          "ttfb_p50_s": 0.021, "ttfb_p90_s": 0.03, "ttfb_p99_s": 0.05,
@@ -43,7 +48,12 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
     assert rows["s3fs"]["verdict"].startswith("off by more than 25% even with the mock's and the observed")
     assert rows["s3fs-tuned"]["verdict"].startswith("the injected requests' median first byte was 41 ms")
     assert rows["boto3"]["verdict"].startswith("off the median by more than 25%, but inside the measured rounds")
-    assert "1 of 5 read cases are within 25%" in " ".join(getattr(b, "text", "") for b in s3.blocks)
+    assert rows["nobuffer-like"]["verdict"].startswith("the client overlapped fewer requests under latency "
+                                                      "than on loopback (110 sequential waves per read vs 71)")
+    assert rows["nobuffer-like"]["waves loopback / injected"] == "71 / 110"
+    assert rows["concurrent"]["verdict"].startswith("between the model with the profile's first byte and with "
+                                                   "the observed one (65 ms")
+    assert "1 of 7 read cases are within 25%" in " ".join(getattr(b, "text", "") for b in s3.blocks)
     (pre,) = s3.table("s3:prebuffer").records()
     assert pre["measured off/on"] == "7.5×" and pre["model off/on"] == "3.95×"
     assert pre["requests on / off"] == "5 / 124"

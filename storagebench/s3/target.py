@@ -217,8 +217,13 @@ class S3Harness(Harness):
         as_seen = cloud_model.CloudProfile(f"{p.name}-observed", f"{p.label}; first byte as observed",
                                            observed, p.bytes_per_s_per_connection)
         seconds = cloud_model.model_info(records, [as_seen], loopback)["s3_cloud_model"][as_seen.name]["seconds"]
+        # The timed requests are the fidelity read's and the rounds' (run one after another), so
+        # their waves per read say how much the client overlapped under the injected latency.
+        reads = self.profile.rounds + 1
         return {"s3_observed_first_byte_s": observed, "s3_model_observed_first_byte_seconds": seconds,
-                "s3_measured_over_model_observed_first_byte": (measured / seconds) if measured and seconds else None}
+                "s3_measured_over_model_observed_first_byte": (measured / seconds) if measured and seconds else None,
+                "s3_loopback_waves": len(cloud_model.waves(records)),
+                "s3_injected_waves_per_read": len(cloud_model.waves(answered)) / reads}
 
     # -- peak memory, in a spawned process ----------------------------------------------------
     def _read_memory(self, case: ReadCase, client: S3Client, key: str, request: ReadRequest) -> dict[str, Any]:
