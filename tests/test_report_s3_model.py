@@ -35,7 +35,8 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
                          s3_injected_waves_per_read=110.0),
                    _case("concurrent", 0.43, 0.19, 0.6, 0, 24, s3_observed_first_byte_s=0.065,
                          s3_model_observed_first_byte_seconds=0.59,
-                         s3_measured_over_model_observed_first_byte=0.73)])
+                         s3_measured_over_model_observed_first_byte=0.73),
+                   _case("noisy-input", 2.0, 1.0, 1.0, 0, 3, s3_loopback_spread=1.6)])
     doc["storagebench"]["s3"] = {"s3_latency_profile": "in-region", "request_latency": [
         {"operation": "GetObject", "size_bucket": "< 64 KiB", "requests": 10, "bytes": 1000,
          "ttfb_p50_s": 0.021, "ttfb_p90_s": 0.03, "ttfb_p99_s": 0.05,
@@ -53,7 +54,8 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
     assert rows["nobuffer-like"]["waves loopback / injected"] == "71 / 110"
     assert rows["concurrent"]["verdict"].startswith("between the model with the profile's first byte and with "
                                                    "the observed one (65 ms")
-    assert "1 of 7 read cases are within 25%" in " ".join(getattr(b, "text", "") for b in s3.blocks)
+    assert rows["noisy-input"]["verdict"].startswith("the model's own input varied: its loopback runs spanned 1.60x")
+    assert "1 of 8 read cases are within 25%" in " ".join(getattr(b, "text", "") for b in s3.blocks)
     (pre,) = s3.table("s3:prebuffer").records()
     assert pre["measured off/on"] == "7.5×" and pre["model off/on"] == "3.95×"
     assert pre["requests on / off"] == "5 / 124"

@@ -93,6 +93,7 @@ class S3Harness(Harness):
         self._client: S3Client | None = None
         # Every request of the cases' timed operations (for the run's TTFB/TTLB percentiles).
         self.timed_records: list[RequestRecord] = []
+        self._loopback_spread: float | None = None  # of the last case's paused counted runs
 
     # -- where the bytes live ------------------------------------------------------------------
     def new_location(self, codec: Codec, stem: str, compression: str) -> Location:
@@ -148,6 +149,8 @@ class S3Harness(Harness):
                 operation()
                 wall = time.perf_counter() - started
                 done.append((wall, counter.since(mark, bucket=self.target.bucket)))
+        walls = sorted(d[0] for d in done)
+        self._loopback_spread = walls[-1] / walls[0] if walls[0] > 0 else None
         wall, records = sorted(done, key=lambda d: d[0])[len(done) // 2]
         return records, wall
 
@@ -193,6 +196,8 @@ class S3Harness(Harness):
             injector.profile.name]
         seconds, on_mock = predicted["seconds"], predicted["on_mock_seconds"]
         return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
+                # max / min wall time of the paused loopback runs the model starts from
+                "s3_loopback_spread": self._loopback_spread,
                 "s3_measured_over_model": (measured / seconds) if measured and seconds else None,
                 # The same model with the mock's own per-request time as a floor: what the
                 # injected run can at best show on this mock (moto's range GETs are O(object)).

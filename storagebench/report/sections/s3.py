@@ -80,6 +80,10 @@ def _model_verdict(r: Any) -> str:
         return "within 25%"
     if _in_rounds(r, r.get("s3_model_seconds")):
         return "off the median by more than 25%, but inside the measured rounds' min-max (noisy machine)"
+    spread = r.get("s3_loopback_spread")
+    if not fmt.missing(spread) and float(spread) > 1 + MODEL_TOLERANCE:
+        return (f"the model's own input varied: its loopback runs spanned {float(spread):.2f}x (machine load), "
+                "more than the 25% tolerance")
     bound = r.get("s3_mock_bound_requests")
     total = r.get("s3_requests_total")
     if not fmt.missing(bound) and bound and _within(on_mock):
