@@ -94,6 +94,9 @@ def peak_memory_bytes(operation: Callable[[], object], timeout_s: float = 300.0)
                 if not data:
                     break
                 chunks += data
+    except BaseException:  # Ctrl-C/SIGTERM in the parent: the forked pass must not outlive the run
+        os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)

@@ -107,7 +107,7 @@ def test_unreachable_custom_endpoint_is_one_clear_error(aws_env):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # bound, not listening: connections are refused
-        with pytest.raises(S3EndpointUnreachable, match=f"S3 endpoint http://127.0.0.1:{port} is unreachable"):
+        with pytest.raises(S3EndpointUnreachable, match=f"http://127.0.0.1:{port} is unreachable"):
             S3Target(resolve(EndpointSpec(endpoint=f"http://127.0.0.1:{port}"))).open()
 
 

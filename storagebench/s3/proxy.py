@@ -21,13 +21,12 @@ certificate the client trusts; those are counted client-side where the client al
 from __future__ import annotations
 
 import http.client
-import socket
 import threading
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 from storagebench.moto_server import BackgroundServer
-from storagebench.s3.errors import S3ConfigError, S3EndpointUnreachable
+from storagebench.s3.errors import S3ConfigError
 
 WsgiApp = Callable[..., Any]
 Middleware = Callable[[WsgiApp], WsgiApp]
@@ -35,7 +34,6 @@ Middleware = Callable[[WsgiApp], WsgiApp]
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                "transfer-encoding", "upgrade", "proxy-connection", "expect"}
 _CHUNK = 64 * 1024
-CONNECT_TIMEOUT_S = 2.0
 READ_TIMEOUT_S = 60.0
 
 
@@ -151,16 +149,6 @@ class _Streamed:
         self._response.close()
         if unfinished or self._response.will_close:
             self._drop()
-
-
-def check_reachable(upstream: str, label: str) -> None:
-    """A TCP connect to the upstream: an unreachable endpoint fails here, in seconds, by name."""
-    parts = urlsplit(upstream)
-    try:
-        socket.create_connection((parts.hostname, parts.port or 80), timeout=CONNECT_TIMEOUT_S).close()
-    except OSError as exc:
-        raise S3EndpointUnreachable(f"S3 endpoint {label} is unreachable ({type(exc).__name__}: {exc}); "
-                                    "check --s3-endpoint and that the server is running") from None
 
 
 class CountingProxy:
