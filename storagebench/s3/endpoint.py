@@ -293,7 +293,13 @@ class S3Target:
         from storagebench.s3.proxy import CountingProxy
 
         assert self.resolved.url is not None
-        check_reachable(self.resolved)
+        try:
+            check_reachable(self.resolved)
+        except S3EndpointUnreachable as exc:
+            # The same wording as a client's failure to connect (errors.translate).
+            reason = str(exc).split(" is unreachable ", 1)[-1].split(";", 1)[0]
+            raise S3EndpointUnreachable(f"S3 endpoint {self.endpoint_label} is unreachable {reason}; check "
+                                        "--s3-endpoint and that the server is running") from None
         self.proxy = CountingProxy(self.resolved.url, middlewares=self._server_middlewares()).start()
 
     def _standard_credentials(self) -> dict[str, str]:
