@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "storagebench.commands.list",
     "storagebench.commands.report",
     "storagebench.commands.compare",
+    "storagebench.commands.setup",
 )
 
 

@@ -6,9 +6,10 @@ suite finds backends only here (adding one means a module plus one name in ``_MO
 * ``moto``      moto's server in-process on 127.0.0.1 (zero setup).  Its Query loops over the
                 whole table and its ConsumedCapacity is a constant: the caveat travels with
                 every moto result.
-* ``dynalite``  the npm package pinned in the repo's package.json, a DynamoDB implementation on
+* ``dynalite``  the npm package pinned in storagebench/data/node/, a DynamoDB implementation on
                 LevelDB with real 1 MB pages and ConsumedCapacity computed from item sizes.
-                Started with Node on a free loopback port; skipped with a reason without Node.
+                Installed by ``storagebench setup``; started with Node on a free loopback port;
+                skipped with a reason without Node or without the install.
 * ``endpoint``  any DynamoDB endpoint, or real AWS: only when the user passes an explicit flag.
 
 A started backend is a :class:`RunningBackend`: its name, endpoint, what its numbers mean
@@ -36,7 +37,6 @@ class BackendOptions:
     region: str = "us-east-1"
     node: str | None = None  # Node.js binary; None means the first "node" on PATH
     startup_timeout: float = 30.0
-    install_timeout: float = 300.0
 
 
 @dataclass
