@@ -87,7 +87,18 @@ def _has_node(parent: psutil.Process, tmp: Path) -> bool:
                for c in parent.children(recursive=True))
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js for dynalite")
+def _dynalite_installed() -> bool:
+    from storagebench.dynamodb.backends import dynalite
+    from storagebench.dynamodb.errors import BackendUnavailable
+
+    try:
+        dynalite.ensure_installed(dynalite.default_node_dir())
+    except BackendUnavailable:
+        return False
+    return shutil.which("node") is not None
+
+
+@pytest.mark.skipif(not _dynalite_installed(), reason="needs Node.js and `python3 -m storagebench setup`")
 def test_sigterm_stops_dynalite_and_discards_the_run(tmp_path):
     _interrupt(tmp_path, ["--suites", "dynamodb", "--", "--ddb-backends", "dynalite", "--ddb-sizes", "3000"],
                _has_node, signal.SIGTERM)
