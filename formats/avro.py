@@ -14,8 +14,9 @@ with that hint.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 
@@ -28,6 +29,7 @@ from formats.base import (
     UnsupportedCaseError,
     WriteOptions,
     finish_arrow,
+    first_batch,
     stringify_unsupported,
 )
 
@@ -88,6 +90,19 @@ class AvroCodec(Codec):
             schema = arrow_schema(reader.writer_schema)
             records = list(reader)
         return finish_arrow(pa.Table.from_pylist(records, schema=schema), request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # One Avro container (schema from the first batch), fastavro pulling records batch by
+        # batch from a generator: only the batch being written is resident.
+        self.check_write_case(engine, options.compression)
+        import fastavro
+
+        first, rest = first_batch(batches, self.name)
+        records = (record for batch in itertools.chain([first], rest) for record in batch.records)
+        with location.open_output() as sink:
+            fastavro.writer(sink, fastavro.parse_schema(first.schema), records,
+                            codec=_FASTAVRO_CODEC[options.compression])
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ separate, labelled option showing what a reader who already knows the schema get
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -34,6 +35,7 @@ from formats.base import (
     finish_pandas,
     is_nested,
     columns_to_load,
+    first_batch,
     stringify_unsupported,
 )
 
@@ -90,3 +92,18 @@ class CsvCodec(Codec):
                 compression="gzip" if compressed else None,
             )
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # One header, then each batch's rows appended through the (possibly gzip) stream.
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        with compressed_output(location, options.compression) as sink:
+            if engine == "pyarrow":
+                with pacsv.CSVWriter(sink, first.schema) as writer:
+                    for batch in itertools.chain([first], rest):
+                        writer.write_table(batch)
+                return
+            sink.write(first.to_csv(index=False).encode("utf-8"))
+            for frame in rest:
+                sink.write(frame.to_csv(index=False, header=False).encode("utf-8"))

@@ -19,8 +19,9 @@ import datetime as dt
 import decimal
 import gzip
 import io
+import itertools
 import json
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.json as pajson
@@ -36,6 +37,7 @@ from formats.base import (
     compressed_output,
     finish_arrow,
     finish_pandas,
+    first_batch,
 )
 
 _COMPRESSIONS = ("none", "gzip")
@@ -94,6 +96,18 @@ class JsonLinesCodec(Codec):
         else:
             frame = pd.read_json(io.BytesIO(data), lines=True)
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # JSON Lines files concatenate: each batch is encoded exactly as write() encodes a whole
+        # file, and its lines are appended to one (possibly gzip) stream.
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        with compressed_output(location, options.compression) as sink:
+            for batch in itertools.chain([first], rest):
+                encoded = Location.memory()
+                self.write(batch, encoded, engine, WriteOptions("none"))
+                sink.write(encoded.getvalue())
 
 
 def _json_default(value: Any) -> Any:
