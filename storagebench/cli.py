@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "storagebench.commands.list",
     "storagebench.commands.report",
     "storagebench.commands.compare",
+    "storagebench.commands.decide",
 )
 
 
