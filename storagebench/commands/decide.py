@@ -125,9 +125,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
     specs = list(args.data) or [DEFAULT_DATA]
-    say(f"loading {', '.join(specs)}")
-    ds, basis, basis_text = _load(specs, args.scale)
-    say(f"{ds.name}: {ds.rows:,} rows x {ds.columns} columns")
+    ds, basis, basis_text = _load(specs, args.scale)  # TPC-H is generated once, then cached
+    say(f"{ds.name}: {ds.rows:,} rows x {ds.columns} columns, {ds.origin}")
     opts = DecideOptions(ds, basis, basis_text, budget_s, targets, workloads, formats_, data_size,
                          args.sample_rows, args.seed, say, budget)
     decision = decide(opts)

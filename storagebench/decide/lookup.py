@@ -57,7 +57,7 @@ def find_key(dataset: Dataset) -> tuple[str, ...] | None:
     if dataset.name in tpch.TABLES:
         return tpch.TABLES[dataset.name].key
     table = dataset.table
-    keyable = [f.name for f in table.schema[:4]
+    keyable = [f.name for f in list(table.schema)[:4]
                if pa.types.is_integer(f.type) or pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     for name in keyable:
         col = table.column(name)

@@ -44,7 +44,9 @@ METHOD = [
     "values back (fidelity verdict lossy-values, file judged without the written schema) is dropped.",
     "Screening: each remaining configuration ran {screen_rounds} rounds per workload on the sample "
     "({sample_rows:,} evenly spaced rows). Per workload, finalists are the best and those within noise "
-    "of it (fastest round no more than 10% slower than the best's slowest), at most 3, at least 2.",
+    "of it (fastest round no more than 10% slower than the best's slowest), at most 3, at least 2, "
+    "plus the best configuration of another format within 3x of the best (a sample favours low fixed costs). "
+    "Writers whose 1,000-row write projects past a quarter of the budget at full size are dropped first.",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved, at least "
     "{min_rounds} each; after every round each finalist's ratio to the leader's median got a bootstrap "
     "95% interval over its rounds ({resamples} resamples); finalists whose interval lay above 1 stopped. "
@@ -178,8 +180,7 @@ def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: 
             wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
             wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
             scale = ds.rows / max(1, bench.tables["sample"].num_rows)
-            estimates = {c: median(scr.samples[c]) * (1 if w.name == "append-stream" else scale)
-                         for c in scr.finalists}
+            estimates = {c: _estimate(bench, w, c, scr, scale) for c in scr.finalists}
             conf = confirming.confirm(w.name, scr.finalists, lambda c, w=w: w.measure(bench, c, "full", ds),
                                       budget, deadline=deadline, estimates=estimates,
                                       deterministic=w.deterministic, seed=opts.seed)
@@ -192,6 +193,16 @@ def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: 
         decision.phases_s[f"{target_name}:total"] = budget.clock() - t0
     finally:
         bench.close()
+
+
+def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: screening.WorkloadScreen, scale: float) -> float:
+    """Predicted seconds of the first full-size round: the sample's round (or, for archive, whose
+    value is bytes, the sample write) scaled by rows; append-stream batches do not grow."""
+    if w.name == "append-stream":
+        return median(scr.samples[cand])
+    fc = cand if isinstance(cand, FileConfig) else cand.file
+    write = bench.written(fc, "sample").write_seconds * scale
+    return write if w.deterministic else median(scr.samples[cand]) * scale + write
 
 
 def _probe_writers(bench: Bench, files: list[FileConfig], rows: int, budget: Budget, decision: Decision) -> None:
