@@ -131,7 +131,8 @@ def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: 
                 kept_reads.append(cfg)
             else:
                 decision.excluded.add(cfg.label)
-                decision.dropped.append({"configuration": cfg.label, "reason": f"{v.status}: {_gist(v)}"})
+                decision.dropped.append({"configuration": cfg.label,
+                                         "reason": f"[{target_name}] {v.status}: {_gist(v)}"})
         kept_files = [fc for fc in files if bench.file_verdict(fc).status in (FIDELITY_LOSSLESS, "lossy-types")]
         say(f"[{target_name}] fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
         # -- screening ----------------------------------------------------------------------
@@ -267,6 +268,7 @@ def _fill(wd: WorkloadDecision, conf: confirming.Confirmation, bench: Bench, w: 
         if target_name == "s3" and w.side == "read":
             f.s3 = _s3_counts(bench, c, w, opts.dataset)
         wd.finalists.append(f)
+    wd.finalists.sort(key=lambda f: f.median if f.median is not None else float("inf"))
     wd.finalists += [Finalist(str(c), 0, None, status=f"failed: {r}") for c, r in conf.failed.items()]
 
 
