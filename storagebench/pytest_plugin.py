@@ -71,7 +71,7 @@ class SuiteConfig:
             if name not in valid:
                 raise formats.UnknownNameError("dataset", name, valid)
         if not names and not paths:
-            names = valid
+            names = [n for n in (self.profile.datasets or valid) if n in valid]
         for path in paths:
             dataset_registry.load_file_dataset(path)  # fail now, clearly, if the file is bad
         self.dataset_specs = names + [str(Path(p)) for p in paths]
