@@ -59,7 +59,7 @@ class WorkloadDecision:
     def margin_text(self) -> str:
         if self.ratio is None or self.ci is None:
             return "-"
-        return f"{self.ratio:.2f}x [{self.ci[0]:.2f}, {self.ci[1]:.2f}]"
+        return f"{self.ratio:.3f}x [{self.ci[0]:.3f}, {self.ci[1]:.3f}]"
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)

@@ -68,7 +68,7 @@ def finalists_section(d: Decision) -> SectionOutput:
                      "modelled in-region", "$ per million reads"]
         t = Table(wd.title, cols, key=f"finalists-{wd.workload}-{wd.target}")
         for f in wd.finalists:
-            ci = f"{f.ratio:.2f}x [{f.ci[0]:.2f}, {f.ci[1]:.2f}]" if f.ratio is not None and f.ci else "-"
+            ci = f"{f.ratio:.3f}x [{f.ci[0]:.3f}, {f.ci[1]:.3f}]" if f.ratio is not None and f.ci else "-"
             row = [f"`{f.label}`", f.status, f.rounds, _value(wd, f.median), ci]
             if has_s3:
                 s = f.s3 or {}

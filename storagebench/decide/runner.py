@@ -45,7 +45,7 @@ METHOD = [
     "Screening: each remaining configuration ran {screen_rounds} rounds per workload on the sample "
     "({sample_rows:,} evenly spaced rows). Per workload, finalists are the best and those within noise "
     "of it (fastest round no more than 10% slower than the best's slowest), at most 3, at least 2, "
-    "plus the best configuration of another format within 3x of the best (a sample favours low fixed costs). "
+    "plus the best configuration of each other format within 3x of the best (a sample favours low fixed costs). "
     "Writers whose 1,000-row write projects past a quarter of the budget at full size are dropped first.",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved, at least "
     "{min_rounds} each; after every round each finalist's ratio to the leader's median got a bootstrap "

@@ -8,8 +8,9 @@ the close ones are decided at full size by :mod:`.confirm`.
 A candidate *loses beyond noise* on a workload when even its fastest screening round is slower
 than the best candidate's slowest round by more than ``NOISE`` (10%).  Per workload the
 finalists are the best candidate and those not beyond noise, at most ``keep``, and always at
-least two (so the winner-vs-runner-up ratio exists), plus the best candidate of another format
-within ``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs, full size may not.  A candidate that is a finalist nowhere is
+least two (so the winner-vs-runner-up ratio exists), plus the best candidate of every other format
+within ``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs, full size may not,
+and two runs whose samples rank near-equal candidates differently still confirm the same formats.  A candidate that is a finalist nowhere is
 dropped: it loses beyond noise on every workload.  Candidates the caller knows lose values
 (fidelity) never reach this module.
 """
@@ -86,13 +87,13 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
     if len(finalists) == 1 and len(order) > 1:
         finalists.append(order[1])  # the runner-up, so the winner's margin can be measured
     # A sample favours low fixed costs; at full size another format's layout (row-group pruning,
-    # compression) can overtake.  The best candidate of another format goes on too when it is
+    # compression) can overtake.  The best candidate of each other format goes on too when it is
     # within FORMAT_SPREAD of the best, so the full-size rounds can show that.
     formats_in = {getattr(c, "format", None) for c in finalists}
     for c in order:
         fmt = getattr(c, "format", None)
         if fmt is not None and fmt not in formats_in and median(measured[c]) <= FORMAT_SPREAD * median(measured[best]):
             finalists.append(c)
-            break
+            formats_in.add(fmt)
     beyond = [c for c in order if c not in finalists and min(measured[c]) > limit]
     return finalists, beyond
