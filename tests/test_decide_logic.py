@@ -156,3 +156,12 @@ def test_parse_duration(text, seconds):
 def test_parse_duration_rejects(text):
     with pytest.raises(StorageBenchInputError, match="budget"):
         parse_duration(text)
+
+
+def test_too_few_rounds_when_the_budget_ends_is_a_tie_not_a_decision():
+    clock = FakeClock()
+    budget = Budget(7.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 3.0}, cv=0.01)
+    conf = confirming.confirm("w", ["a", "b"], measure, budget)
+    assert calls["b"] < confirming.MIN_ROUNDS  # the budget ended before b's third round
+    assert conf.winner == "a" and conf.tie_with == ["b"] and conf.stopped == confirming.BUDGET_ENDED

@@ -94,7 +94,7 @@ def confirm(workload: str, finalists: Sequence[Hashable], measure: Callable[[Has
                 samples.pop(cand, None)
         if stopped:
             break
-    _conclude(result, active, samples, stopped or NOTHING, seed)
+    _conclude(result, active, samples, stopped or NOTHING, seed, min_rounds)
     return result
 
 
@@ -114,7 +114,7 @@ def _drop_beaten(active: list[Hashable], samples: dict[Hashable, list[float]], r
 
 
 def _conclude(result: Confirmation, active: list[Hashable], samples: dict[Hashable, list[float]],
-              stopped: str, seed: int) -> None:
+              stopped: str, seed: int, min_rounds: int) -> None:
     measured = {c: v for c, v in samples.items() if v}
     if not measured:
         result.stopped = NOTHING
@@ -123,8 +123,12 @@ def _conclude(result: Confirmation, active: list[Hashable], samples: dict[Hashab
     result.winner = leader
     others = sorted((c for c in measured if c != leader), key=lambda c: (median(measured[c]), str(c)))
     intervals = {c: ratio_interval(measured[leader], measured[c], seed) for c in others}
-    result.beaten = {c: i for c, i in intervals.items() if i.lo > 1.0}
-    result.tie_with = [c for c in others if intervals[c].lo <= 1.0]
+    # An interval from fewer than min_rounds rounds (the budget ended early) proves nothing:
+    # such a finalist is not beaten, it is still a tie.
+    short = len(measured[leader]) < min_rounds
+    result.beaten = {c: i for c, i in intervals.items()
+                     if i.lo > 1.0 and not (short or len(measured[c]) < min_rounds)}
+    result.tie_with = [c for c in others if c not in result.beaten]
     if others:
         result.runner_up = others[0]
         result.interval = intervals[others[0]]
