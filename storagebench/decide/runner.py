@@ -1,10 +1,12 @@
 """Orchestration of ``storagebench decide``: data -> screen -> confirm -> decision, per target.
 
-Budget split (all from one clock, :mod:`.budget`): loading the data is charged first; each
-target gets an equal share of what is left; inside a target, screening (fidelity verdicts and
-sample rounds) may use ``SCREEN_SHARE`` of the target's share and stops there (unscreened
-candidates are listed), and each workload's confirmation gets an equal share of what remains,
-time a workload does not use passing to the next.  A final reserve keeps time for the S3 counts
+Budget split (all from one clock, :mod:`.budget`): loading the data is charged first; the first
+target gets ``FIRST_TARGET_WEIGHT`` parts of what is left and every other target one part.  Only
+the first target screens (fidelity verdicts and sample rounds, at most ``SCREEN_SHARE`` of its
+share, each workload an equal slice, candidates format by format in turn so a slice cut short has
+seen every format; unscreened candidates are listed); every target then confirms the finalists,
+each workload getting an equal share of what remains, time a workload does not use passing to
+the next.  A final reserve keeps time for the S3 counts
 and the report.
 """
 
@@ -31,7 +33,8 @@ from storagebench.decide.workloads import PointLookup, Workload, select
 from storagebench.fidelity import Verdict
 from storagebench.results import FIDELITY_LOSSLESS
 
-SCREEN_SHARE = 0.4
+SCREEN_SHARE = 0.5
+FIRST_TARGET_WEIGHT = 1.5  # the first target screens as well as confirms
 PROBE_ROWS = 1_000
 PROBE_LIMIT = 0.25
 REPORT_RESERVE_S = 5.0
@@ -54,6 +57,8 @@ METHOD = [
     "the finalists whose interval still contained 1 are reported as a tie.",
     "Archive is decided on exact bytes on disk at full size (one write each; a tie only when equal). "
     "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against the best file layout the same way.",
+    "Screening runs on the first target only (local disk by default); every other target confirms the "
+    "same finalists at full size, so the budget goes to full-size rounds rather than a second screening.",
     "Times on S3 are measured against the embedded moto server on loopback: they rank clients by "
     "requests more than a cloud would (TRAPS.md); the counted requests, bytes, amplification and the "
     "labelled in-region model are shown beside them.",
@@ -92,9 +97,13 @@ def decide(opts: DecideOptions) -> Decision:
         sample_rows=min(opts.sample_rows, ds.rows))
     decision.dropped += [{"configuration": u.what, "reason": u.reason} for u in missing_w + missing_r]
     decision.phases_s["data"] = budget.elapsed()
+    screens: dict[str, screening.WorkloadScreen] = {}
     for i, target_name in enumerate(opts.targets):
-        share = (budget.remaining() - REPORT_RESERVE_S) / (len(opts.targets) - i)
-        _decide_target(target_name, share, opts, budget, workloads, files, reads, decision)
+        # The first target screens and confirms (weight FIRST_TARGET_WEIGHT), the others only
+        # confirm the same finalists (weight 1 each).
+        weights = [FIRST_TARGET_WEIGHT if j == 0 else 1.0 for j in range(i, len(opts.targets))]
+        share = (budget.remaining() - REPORT_RESERVE_S) * weights[0] / sum(weights)
+        _decide_target(target_name, share, opts, budget, workloads, files, reads, decision, screens)
     decision.method = [m.format(screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows,
                                 rows=ds.rows, min_rounds=confirming.MIN_ROUNDS,
                                 resamples=2000, max_rounds=confirming.MAX_ROUNDS) for m in METHOD]
@@ -103,7 +112,8 @@ def decide(opts: DecideOptions) -> Decision:
 
 
 def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: Budget, workloads: list[Workload],
-                   files: list[FileConfig], reads: list[Configuration], decision: Decision) -> None:
+                   files: list[FileConfig], reads: list[Configuration], decision: Decision,
+                   screens: dict[str, screening.WorkloadScreen]) -> None:
     ds = opts.dataset
     say = opts.progress
     t0 = budget.clock()
@@ -113,87 +123,113 @@ def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: 
     bench = Bench(TARGETS[target_name](), ds.table, opts.sample_rows)
     first = target_name == opts.targets[0]
     try:
-        # -- a writer too slow to write the full data within the budget cannot be chosen -----
         if first:
-            _probe_writers(bench, files, ds.rows, budget, decision)
-        files = [fc for fc in files if fc.label not in decision.excluded]
-        reads = [c for c in reads if c.file.label not in decision.excluded]
-        # -- fidelity on the sample: drop what loses values (a property of the file and the
-        #    reader, not of the target: judged once, on the first target) ---------------------
-        kept_reads: list[Configuration] = []
-        for cfg in reads:
-            if budget.clock() >= screen_end:
-                break
-            if cfg.label in decision.excluded:
-                continue
-            v = bench.verdict(cfg)
-            if v.status in (FIDELITY_LOSSLESS, "lossy-types"):
-                kept_reads.append(cfg)
-            else:
-                decision.excluded.add(cfg.label)
-                decision.dropped.append({"configuration": cfg.label,
-                                         "reason": f"[{target_name}] {v.status}: {_gist(v)}"})
-        kept_files = [fc for fc in files if bench.file_verdict(fc).status in (FIDELITY_LOSSLESS, "lossy-types")]
-        say(f"[{target_name}] fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
-        # -- screening ----------------------------------------------------------------------
-        screens: dict[str, screening.WorkloadScreen] = {}
-        rows: dict[str, dict[str, Any]] = {}
-        for w in workloads:
-            if w.side == "lookup" or w.applies(ds):
-                continue
-            cands = kept_files if w.side == "write" else kept_reads
-            scr = screening.screen_workload(
-                w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
-                deadline=screen_end, deterministic=w.deterministic)
-            screens[w.name] = scr
-            for c, med in scr.medians().items():
-                rows.setdefault(str(c), {"configuration": str(c), "target": target_name})[w.name] = med
-            say(f"[{target_name}] screened {w.name}: {len(scr.samples)} measured, finalists "
-                f"{', '.join(map(str, scr.finalists))}")
-        finalists_anywhere = {str(c) for s in screens.values() for c in s.finalists}
-        for label, row in rows.items():
-            row["outcome"] = "finalist" if label in finalists_anywhere else "lost beyond noise on every workload"
-        decision.screening += list(rows.values())
-        bench.release("sample")
+            _screen(target_name, opts, budget, bench, workloads, files, reads, decision, screens, screen_end)
+        else:
+            say(f"[{target_name}] confirming the finalists screened on {opts.targets[0]}")
         decision.phases_s[f"{target_name}:screen"] = budget.clock() - t0
-        # -- confirming -----------------------------------------------------------------------
-        todo = [w for w in workloads]
-        filter_winner: Configuration | None = None
-        for i, w in enumerate(todo):
-            left = max(0.0, target_end - budget.clock())
-            deadline = budget.clock() + left / (len(todo) - i)
-            reason = w.applies(ds)
-            wd = WorkloadDecision(w.name, w.title, target_name, w.unit)
-            decision.workloads.append(wd)
-            if reason:
-                wd.skipped = reason
-                continue
-            if isinstance(w, PointLookup):
-                _point_lookup(w, wd, bench, ds, filter_winner, budget, deadline, opts, say)
-                continue
-            scr = screens.get(w.name)
-            if scr is None or not scr.finalists:
-                wd.skipped = "no configuration could be screened within the budget" if scr is None or \
-                    scr.not_screened else "every configuration failed this workload"
-                if scr:
-                    wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
-                continue
-            wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
-            wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
-            scale = ds.rows / max(1, bench.tables["sample"].num_rows)
-            estimates = {c: _estimate(bench, w, c, scr, scale) for c in scr.finalists}
-            conf = confirming.confirm(w.name, scr.finalists, lambda c, w=w: w.measure(bench, c, "full", ds),
-                                      budget, deadline=deadline, estimates=estimates,
-                                      deterministic=w.deterministic, seed=opts.seed)
-            _fill(wd, conf, bench, w, opts, decision, target_name)
-            if w.name == "selective-filter" and isinstance(conf.winner, Configuration):
-                filter_winner = conf.winner
-            say(f"[{target_name}] {w.name}: {wd.winner} {'tie with ' + ', '.join(wd.tie_with) if wd.tie_with else ''}"
-                f" {wd.margin_text()} ({conf.stopped})")
-            bench.release("full")
+        _confirm_all(target_name, opts, budget, bench, workloads, decision, screens, target_end)
         decision.phases_s[f"{target_name}:total"] = budget.clock() - t0
     finally:
         bench.close()
+
+
+def _screen(target_name: str, opts: DecideOptions, budget: Budget, bench: Bench, workloads: list[Workload],
+            files: list[FileConfig], reads: list[Configuration], decision: Decision,
+            screens: dict[str, screening.WorkloadScreen], screen_end: float) -> None:
+    ds, say = opts.dataset, opts.progress
+    # -- a writer too slow to write the full data within the budget cannot be chosen -----
+    _probe_writers(bench, files, ds.rows, budget, decision)
+    files = [fc for fc in files if fc.label not in decision.excluded]
+    reads = [c for c in reads if c.file.label not in decision.excluded]
+    # -- fidelity on the sample: drop what loses values (a property of the file and the
+    #    reader, not of the target: judged once, on the first target) ---------------------
+    kept_reads: list[Configuration] = []
+    for cfg in reads:
+        if budget.clock() >= screen_end:
+            break
+        if cfg.label in decision.excluded:
+            continue
+        v = bench.verdict(cfg)
+        if v.status in (FIDELITY_LOSSLESS, "lossy-types"):
+            kept_reads.append(cfg)
+        else:
+            decision.excluded.add(cfg.label)
+            decision.dropped.append({"configuration": cfg.label,
+                                     "reason": f"[{target_name}] {v.status}: {_gist(v)}"})
+    kept_files = [fc for fc in files if bench.file_verdict(fc).status in (FIDELITY_LOSSLESS, "lossy-types")]
+    say(f"[{target_name}] fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
+    # -- screening: each workload gets an equal slice of what is left of the screening
+    #    time, and candidates come format by format in turn, so a slice that ends early
+    #    has still seen every format ----------------------------------------------------
+    rows: dict[str, dict[str, Any]] = {}
+    todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
+    for i, w in enumerate(todo):
+        cands = _interleave(kept_files if w.side == "write" else kept_reads)
+        slice_end = budget.clock() + max(0.0, screen_end - budget.clock()) / (len(todo) - i)
+        scr = screening.screen_workload(
+            w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
+            deadline=slice_end, deterministic=w.deterministic)
+        screens[w.name] = scr
+        for c, med in scr.medians().items():
+            rows.setdefault(str(c), {"configuration": str(c), "target": target_name})[w.name] = med
+        say(f"[{target_name}] screened {w.name}: {len(scr.samples)} measured, finalists "
+            f"{', '.join(map(str, scr.finalists))}")
+    finalists_anywhere = {str(c) for s in screens.values() for c in s.finalists}
+    for label, row in rows.items():
+        row["outcome"] = "finalist" if label in finalists_anywhere else "lost beyond noise on every workload"
+    decision.screening += list(rows.values())
+    bench.release("sample")
+
+
+def _interleave(cands: list[Any]) -> list[Any]:
+    """Candidates reordered format by format in turn (csv, json, parquet, ..., csv, ...)."""
+    by_format: dict[str, list[Any]] = {}
+    for c in cands:
+        by_format.setdefault(c.format, []).append(c)
+    out: list[Any] = []
+    for i in range(max((len(v) for v in by_format.values()), default=0)):
+        out += [v[i] for v in by_format.values() if i < len(v)]
+    return out
+
+
+def _confirm_all(target_name: str, opts: DecideOptions, budget: Budget, bench: Bench, workloads: list[Workload],
+                 decision: Decision, screens: dict[str, screening.WorkloadScreen], target_end: float) -> None:
+    ds, say = opts.dataset, opts.progress
+    todo = [w for w in workloads]
+    filter_winner: Configuration | None = None
+    for i, w in enumerate(todo):
+        left = max(0.0, target_end - budget.clock())
+        deadline = budget.clock() + left / (len(todo) - i)
+        reason = w.applies(ds)
+        wd = WorkloadDecision(w.name, w.title, target_name, w.unit)
+        decision.workloads.append(wd)
+        if reason:
+            wd.skipped = reason
+            continue
+        if isinstance(w, PointLookup):
+            _point_lookup(w, wd, bench, ds, filter_winner, budget, deadline, opts, say)
+            continue
+        scr = screens.get(w.name)
+        if scr is None or not scr.finalists:
+            wd.skipped = "no configuration could be screened within the budget" if scr is None or \
+                scr.not_screened else "every configuration failed this workload"
+            if scr:
+                wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
+            continue
+        wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
+        wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
+        scale = ds.rows / max(1, bench.tables["sample"].num_rows)
+        estimates = {c: _estimate(bench, w, c, scr, scale) for c in scr.finalists}
+        conf = confirming.confirm(w.name, scr.finalists, lambda c, w=w: w.measure(bench, c, "full", ds),
+                                  budget, deadline=deadline, estimates=estimates,
+                                  deterministic=w.deterministic, seed=opts.seed)
+        _fill(wd, conf, bench, w, opts, decision, target_name)
+        if w.name == "selective-filter" and isinstance(conf.winner, Configuration):
+            filter_winner = conf.winner
+        say(f"[{target_name}] {w.name}: {wd.winner} {'tie with ' + ', '.join(wd.tie_with) if wd.tie_with else ''}"
+            f" {wd.margin_text()} ({conf.stopped})")
+        bench.release("full")
 
 
 def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: screening.WorkloadScreen, scale: float) -> float:
