@@ -37,7 +37,8 @@ SCREEN_SHARE = 0.5
 FIRST_TARGET_WEIGHT = 1.5  # the first target screens as well as confirms
 PROBE_ROWS = 1_000
 PROBE_LIMIT = 0.25
-REPORT_RESERVE_S = 5.0
+REPORT_RESERVE_S = 10.0  # the report, and removing the S3 bucket and temporary files
+LOOKUP_SETUP_S = 15.0  # moto start, 2,000 items loaded, the sorted file written (measured 5-10 s)
 DEFAULT_SAMPLE_ROWS = 10_000
 OBJECT_BYTES = 128 * 2**20  # object size assumed for the $ projection (per-object minimums)
 
@@ -335,6 +336,9 @@ def _point_lookup(w: Workload, wd: WorkloadDecision, bench: Bench, ds: Dataset, 
 
     key = find_key(ds)
     assert key is not None
+    if not budget.allows(LOOKUP_SETUP_S) or budget.clock() + LOOKUP_SETUP_S > deadline:
+        wd.skipped = f"less than the {LOOKUP_SETUP_S:.0f} s its setup needs (a DynamoDB table, a sorted file) was left"
+        return
     session = DynamoSession()
     try:
         try:
