@@ -37,6 +37,7 @@ SCREEN_SHARE = 0.5
 FIRST_TARGET_WEIGHT = 1.5  # the first target screens as well as confirms
 PROBE_ROWS = 1_000
 PROBE_LIMIT = 0.25
+PROBE_SLACK = 4.0
 REPORT_RESERVE_S = 10.0  # the report, and removing the S3 bucket and temporary files
 LOOKUP_SETUP_S = 15.0  # moto start, 2,000 items loaded, the sorted file written (measured 5-10 s)
 DEFAULT_SAMPLE_ROWS = 10_000
@@ -50,7 +51,7 @@ METHOD = [
     "({sample_rows:,} evenly spaced rows). Per workload, finalists are the best and those within noise "
     "of it (fastest round no more than 10% slower than the best's slowest), at most 3, at least 2, "
     "plus the best configuration of each other format within 3x of the best (a sample favours low fixed costs). "
-    "Writers whose 1,000-row write projects past a quarter of the budget at full size are dropped first.",
+    "Writers whose write (of 1,000 rows, then of the sample) projects past a quarter of the budget at full size are dropped first.",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved, at least "
     "{min_rounds} each; after every round each finalist's ratio to the leader's median got a bootstrap "
     "95% interval over its rounds ({resamples} resamples); finalists whose interval lay above 1 stopped. "
@@ -244,9 +245,13 @@ def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: screening.Workload
 
 
 def _probe_writers(bench: Bench, files: list[FileConfig], rows: int, budget: Budget, decision: Decision) -> None:
-    """Write PROBE_ROWS rows with every writer; drop those whose projected full-size write
-    (probe time x rows / PROBE_ROWS) exceeds PROBE_LIMIT of the whole budget: they cannot be
-    confirmed at full size, and a user would not wait for them either."""
+    """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget: they
+    cannot be confirmed at full size, and a user would not wait for them either.
+
+    Two steps, because a linear projection from a small write multiplies its fixed cost too:
+    a PROBE_ROWS write drops only writers projected PROBE_SLACK times over the limit (before
+    their sample file is written at all: fastparquet's brotli took 14 s for 15,000 rows); the
+    sample write (rows / sample rows, far smaller fixed-cost error) decides the rest."""
     probe = bench.tables["sample"].slice(0, PROBE_ROWS)
     for fc in files:
         try:
@@ -255,12 +260,26 @@ def _probe_writers(bench: Bench, files: list[FileConfig], rows: int, budget: Bud
             decision.excluded.add(fc.label)
             decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
             continue
-        projected = seconds * rows / max(1, probe.num_rows)
-        if projected > PROBE_LIMIT * budget.seconds:
-            decision.excluded.add(fc.label)
-            decision.dropped.append({"configuration": fc.label, "reason": (
-                f"too slow to write: {seconds:.3f} s for {probe.num_rows:,} rows projects to {projected:.0f} s "
-                f"for the data's {rows:,} rows, over {PROBE_LIMIT:.0%} of the {budget.seconds:.0f} s budget")})
+        _drop_if_slow(fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK, budget, decision)
+    sample = bench.tables["sample"].num_rows
+    for fc in files:
+        if fc.label in decision.excluded:
+            continue
+        try:
+            seconds = bench.written(fc, "sample").write_seconds
+        except CandidateFailed:
+            continue  # reported by the fidelity verdict as unreadable/unwritable
+        _drop_if_slow(fc, seconds, sample, rows, PROBE_LIMIT, budget, decision)
+
+
+def _drop_if_slow(fc: FileConfig, seconds: float, measured_rows: int, rows: int, limit: float, budget: Budget,
+                  decision: Decision) -> None:
+    projected = seconds * rows / max(1, measured_rows)
+    if projected > limit * budget.seconds:
+        decision.excluded.add(fc.label)
+        decision.dropped.append({"configuration": fc.label, "reason": (
+            f"too slow to write: {seconds:.3f} s for {measured_rows:,} rows projects to {projected:.0f} s "
+            f"for the data's {rows:,} rows, over {limit:.0%} of the {budget.seconds:.0f} s budget")})
 
 
 def _gist(v: Verdict, n: int = 2) -> str:
