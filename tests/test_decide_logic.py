@@ -165,3 +165,13 @@ def test_too_few_rounds_when_the_budget_ends_is_a_tie_not_a_decision():
     conf = confirming.confirm("w", ["a", "b"], measure, budget)
     assert calls["b"] < confirming.MIN_ROUNDS  # the budget ended before b's third round
     assert conf.winner == "a" and conf.tie_with == ["b"] and conf.stopped == confirming.BUDGET_ENDED
+
+
+def test_finalists_never_measured_stay_in_the_tie():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0, "c": 1.0}, cv=0.01)
+    conf = confirming.confirm("w", ["a", "b", "c"], measure, budget, deadline=1.5,
+                              estimates={"a": 1.0, "b": 1.0, "c": 1.0})
+    assert calls["a"] == 1 and calls["b"] == 0 and calls["c"] == 0
+    assert conf.winner == "a" and set(conf.tie_with) == {"b", "c"} and conf.stopped == confirming.BUDGET_ENDED

@@ -112,6 +112,9 @@ class Bench:
             self.target.discard(location)
         return seconds, location
 
+    def has_written(self, fc: FileConfig, size: str) -> bool:
+        return isinstance(self._files.get((fc, size)), Written)
+
     def written(self, fc: FileConfig, size: str) -> Written:
         """The file of this configuration at this size (written once, kept for the reads)."""
         key = (fc, size)

@@ -95,6 +95,11 @@ def confirm(workload: str, finalists: Sequence[Hashable], measure: Callable[[Has
         if stopped:
             break
     _conclude(result, active, samples, stopped or NOTHING, seed, min_rounds)
+    # Finalists the budget never reached at full size are not beaten: they stay in the tie.
+    unmeasured = [c for c in finalists if c in samples and not samples[c] and c != result.winner]
+    if result.winner is not None and unmeasured:
+        result.tie_with += [c for c in unmeasured if c not in result.tie_with]
+        result.stopped = BUDGET_ENDED
     return result
 
 

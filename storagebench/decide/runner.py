@@ -34,6 +34,7 @@ from storagebench.fidelity import Verdict
 from storagebench.results import FIDELITY_LOSSLESS
 
 SCREEN_SHARE = 0.5
+CONFIRM_MIN_SHARE = 0.25
 FIRST_TARGET_WEIGHT = 1.5  # the first target screens as well as confirms
 PROBE_ROWS = 1_000
 PROBE_LIMIT = 0.25
@@ -201,8 +202,10 @@ def _confirm_all(target_name: str, opts: DecideOptions, budget: Budget, bench: B
     todo = [w for w in workloads]
     filter_winner: Configuration | None = None
     for i, w in enumerate(todo):
+        # An equal share of what is left, but at least CONFIRM_MIN_SHARE of it: a first
+        # full-size round (with its file write) must fit, or nothing is confirmed at all.
         left = max(0.0, target_end - budget.clock())
-        deadline = budget.clock() + left / (len(todo) - i)
+        deadline = budget.clock() + left * max(1 / (len(todo) - i), min(1.0, CONFIRM_MIN_SHARE))
         reason = w.applies(ds)
         wd = WorkloadDecision(w.name, w.title, target_name, w.unit)
         decision.workloads.append(wd)
@@ -240,7 +243,8 @@ def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: screening.Workload
     if w.name == "append-stream":
         return median(scr.samples[cand])
     fc = cand if isinstance(cand, FileConfig) else cand.file
-    write = bench.written(fc, "sample").write_seconds * scale
+    # The full-size file is written once and shared by every workload that reads it.
+    write = 0.0 if bench.has_written(fc, "full") else bench.written(fc, "sample").write_seconds * scale
     return write if w.deterministic else median(scr.samples[cand]) * scale + write
 
 
@@ -313,6 +317,7 @@ def _fill(wd: WorkloadDecision, conf: confirming.Confirmation, bench: Bench, w: 
         wd.usd_month_at_size = costs.s3_storage_month(wd.bytes_at_size, objects, "STANDARD").usd_month
     for c, values in conf.samples.items():
         if not values:
+            wd.finalists.append(Finalist(str(c), 0, None, status="tie: the budget ended before its first full-size round"))
             continue
         f = Finalist(str(c), len(values), median(values))
         if c == win:
