@@ -226,8 +226,9 @@ def _confirm_all(target_name: str, opts: DecideOptions, budget: Budget, bench: B
         wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
         wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
         scale = ds.rows / max(1, bench.tables["sample"].num_rows)
-        # Screening ran on the first target; elsewhere (S3 uploads through moto) a first
-        # full-size round was measured to take about 3x longer than that estimate.
+        # Screening ran on the first target; elsewhere (S3: uploads and range reads through
+        # moto) full-size rounds overran that estimate (a 72 s selective-filter confirmation in a
+        # ~50 s slice overran a 5-minute run by 23 s): 3x is an assumed safety margin.
         factor = 1.0 if target_name == opts.targets[0] else OTHER_TARGET_ESTIMATE_FACTOR
         estimates = {c: _estimate(bench, w, c, scr, scale) * factor for c in scr.finalists}
         conf = confirming.confirm(w.name, scr.finalists, lambda c, w=w: w.measure(bench, c, "full", ds),
