@@ -92,14 +92,16 @@ def _out_dir(text: str | None) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from storagebench import costs, environment
     from storagebench.decide.budget import Budget, parse_duration
+
+    budget = Budget(parse_duration(args.budget))  # first: every later step is inside the budget
+    from storagebench import costs, environment
     from storagebench.decide.report import write_report
     from storagebench.decide.runner import DecideOptions, decide
     from storagebench.decide.targets import TARGETS
     from storagebench.decide.workloads import select
 
-    budget_s = parse_duration(args.budget)
+    budget_s = budget.seconds
     targets = _split(args.targets)
     if not targets:
         raise StorageBenchInputError("--targets is empty; valid targets: " + ", ".join(TARGETS))
@@ -118,7 +120,6 @@ def run(args: argparse.Namespace) -> int:
         raise StorageBenchInputError(f"--sample-rows must be at least 100, got {args.sample_rows}")
     out = _out_dir(args.out)
 
-    budget = Budget(budget_s)
     started = time.perf_counter()
 
     def say(msg: str) -> None:
