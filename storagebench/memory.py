@@ -12,6 +12,12 @@ buffers, numpy arrays and Python objects alike.
 Limits (stated in every result as ``peak_memory_method``): memory that the operation reuses
 from the copied parent's allocator caches is not counted, so small operations can read low;
 on systems without ``clear_refs`` the measurement is skipped (None), never guessed.
+
+Operations that must not run in a forked child (pyarrow's AWS SDK and s3fs's event loop hold
+threads and locks a fork copies in whatever state they were) use :func:`peak_memory_bytes_spawned`
+instead: a fresh interpreter started with ``spawn`` (no fork) imports what it needs, runs a
+*prepare* step (open the client, look up the object: the connection and SDK set-up are not the
+operation's), then measures the operation alone the same way.  Its method is ``SPAWN_METHOD``.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ import os
 import select
 import signal
 import time
-from typing import Callable
+from typing import Any, Callable
 
 METHOD = "fork + /proc VmHWM delta"
+SPAWN_METHOD = "spawned process (no fork) + /proc VmHWM delta"
 
 
 def _status_kib(field: str) -> int:
@@ -87,6 +94,9 @@ def peak_memory_bytes(operation: Callable[[], object], timeout_s: float = 300.0)
                 if not data:
                     break
                 chunks += data
+    except BaseException:  # Ctrl-C/SIGTERM in the parent: the forked pass must not outlive the run
+        os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)
@@ -94,3 +104,54 @@ def peak_memory_bytes(operation: Callable[[], object], timeout_s: float = 300.0)
         return max(0, int(chunks))
     except ValueError:
         return None
+
+
+def _spawned_child(conn: Any, prepare: Callable[..., Callable[[], object]], args: tuple) -> None:
+    """Runs in the spawned process: prepare, then measure the operation alone."""
+    result: int | str
+    try:
+        operation = prepare(*args)
+        _release_free_memory()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        before = _status_kib("VmRSS")
+        operation()
+        result = (_status_kib("VmHWM") - before) * 1024
+    except BaseException as exc:  # reported to the parent as a reason, never raised there
+        result = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    conn.send(result)
+    conn.close()
+
+
+def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
+                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
+    """(extra peak resident bytes of the operation ``prepare(*args)`` returns, None or the reason
+    it could not be measured), in a process started with ``spawn``.
+
+    ``prepare`` must be a module-level function and ``args`` picklable: they are sent to a new
+    interpreter.  The operation's own result never leaves the child.
+    """
+    if not os.path.exists("/proc/self/clear_refs"):
+        return None, "no /proc/self/clear_refs on this system"
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_spawned_child, args=(child, prepare, args), daemon=True,
+                          name="storagebench-memory")
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout_s):
+            return None, f"no result within {timeout_s:.0f} s"
+        result = parent.recv()
+    except EOFError:
+        return None, f"the measuring process died (exit code {process.exitcode})"
+    finally:
+        parent.close()
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+    if isinstance(result, int):
+        return max(0, result), None
+    return None, result

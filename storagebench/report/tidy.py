@@ -4,7 +4,8 @@ Measured benchmarks become rows with their ``extra_info`` keys and pytest-benchm
 statistics (``time_median``, ``time_iqr``, ``time_q1`` ...); skipped and failed cases (the run's
 outcomes) become rows too, with ``status`` and ``reason`` and no timing, so a pandas user sees
 every case the run attempted.  Lists and objects in ``extra_info`` are stored as JSON text so
-the table writes to Parquet and CSV alike.
+the table writes to Parquet and CSV alike (``fidelity_issues`` as JSON ``[{column, kind,
+detail}]``, plus ``fidelity_issues_text``, the same issues as one readable line).
 
 Noise columns: ``cv`` (stddev / mean) and ``noisy`` (cv > :data:`NOISY_CV`).
 """
@@ -19,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from storagebench.report.loading import Run
+from storagebench.results import issues_text
 
 NOISY_CV = 0.10  # coefficient of variation above which a figure is flagged as noisy
 
 STAT_KEYS = ("min", "max", "mean", "median", "iqr", "q1", "q3", "stddev")
 ID_COLUMNS = ("run", "status", "case", "fullname", "group", "reason")
+READ_COLUMNS = ("read_kind", "writer_engine", "reader_engine")
 
 
 def _cell(value: Any) -> Any:
@@ -43,6 +46,9 @@ def benchmark_row(run: Run, bench: dict[str, Any]) -> dict[str, Any]:
         "reason": None,
     }
     row.update({k: _cell(v) for k, v in bench["extra_info"].items()})
+    if "fidelity_issues" in bench["extra_info"]:
+        # Structured in fidelity_issues (JSON); one readable line beside it for spreadsheets.
+        row["fidelity_issues_text"] = issues_text(bench["extra_info"]["fidelity_issues"])
     for key in STAT_KEYS:
         row[f"time_{key}"] = stats.get(key)
     row["rounds"] = stats.get("rounds")
@@ -74,6 +80,9 @@ def cases_frame(runs: Iterable[Run]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=list(ID_COLUMNS))
+    for col in READ_COLUMNS:  # a run without reads (``-k test_write``): the sections still find them
+        if col not in frame.columns:
+            frame[col] = None
     first = [c for c in ID_COLUMNS if c in frame.columns]
     frame = frame[first + [c for c in frame.columns if c not in first]]
     # Mixed-type object columns (None next to numbers) are made uniform for Parquet.

@@ -12,17 +12,20 @@ apply here too.  S3 options:
     --s3-region REGION              default us-east-1 (also selects the price table region)
     --s3-profile NAME               AWS named profile for credentials (custom/aws endpoints)
     --s3-clients a,b                boto3, pyarrow, pyarrow-nobuffer, s3fs, s3fs-tuned (default all)
-    --s3-formats a,b                default in the quick profile: parquet,csv,orc,feather
+    --s3-formats a,b                default in the quick profile: parquet,csv,json,orc,feather
     --s3-datasets a,b               default in the quick profile: mixed
     --s3-cloud-profiles a,b         modelled-time profiles (default: all in cloud_profiles.json)
+    --s3-latency none|PROFILE       inject a cloud profile's first-byte latency and per-connection
+                                    byte rate on the embedded (or proxied http://) endpoint; each
+                                    case then records the model's prediction beside the measurement
 
-The quick profile keeps the S3 matrix small (well under a minute at its 10k rows): formats
-parquet, csv, orc and feather on the ``mixed`` dataset; each format's default compression; the
-reference writer; reader ``pyarrow`` on every client, plus ``pandas`` for Parquet through the
-two s3fs clients (the path ``pd.read_parquet("s3://...")`` takes); read kinds full, projection
-and predicate for Parquet and full, projection for the others; plus the counting-overhead
-benchmark (pyarrow and boto3).  ``standard``/``full`` widen to every selected dataset, format, reader and read kind and
-the profile's compressions.
+The quick profile keeps the S3 matrix small: formats parquet, csv, json, orc and feather on the
+``mixed`` dataset; each format's default compression; the reference writer; reader ``pyarrow``
+on every client, plus ``pandas`` for Parquet through the two s3fs clients (the path
+``pd.read_parquet("s3://...")`` takes); read kinds full, projection and predicate for Parquet
+and full, projection for the others; plus the counting-overhead benchmark (pyarrow and boto3).
+``standard``/``full`` widen to every selected dataset, format, reader and read kind and the
+profile's compressions.
 
 The endpoint options are checked at start-up: a bad URL, real AWS without ``--s3-real-aws``, an
 unknown client stop the run with one clear line before anything is timed.  The endpoint itself
@@ -42,10 +45,22 @@ from storagebench.cases import read_cases, write_cases
 from storagebench.pytest_plugin import register_outcome_source, suite_config
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import select_clients
-from storagebench.s3.endpoint import EMBEDDED, EndpointSpec, S3Target, resolve
+from storagebench.s3 import latency
+from storagebench.s3.counting import latency_summary
+from storagebench.s3.endpoint import (
+    EMBEDDED,
+    EndpointSpec,
+    S3Target,
+    check_reachable,
+    latency_injector,
+    resolve,
+    standard_credentials,
+)
 from storagebench.s3.target import S3Case, S3Harness
 
-QUICK_FORMATS = ("parquet", "csv", "orc", "feather")
+# The project's promise is CSV, JSON, Parquet and ORC on S3: every profile covers all four
+# (Feather rides along as the Arrow reference).
+QUICK_FORMATS = ("parquet", "csv", "json", "orc", "feather")
 QUICK_DATASETS = ("mixed",)
 QUICK_READERS = {"parquet": ("pyarrow", "pandas")}
 QUICK_DEFAULT_READERS = ("pyarrow",)
@@ -67,9 +82,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--s3-region", default="us-east-1", help="region (default us-east-1)")
     g.addoption("--s3-profile", default=None, help="AWS named profile for credentials")
     g.addoption("--s3-clients", default="", help="comma list of S3 clients (default: all)")
-    g.addoption("--s3-formats", default="", help="comma list of formats on S3 (quick default: parquet,csv,orc,feather)")
+    g.addoption("--s3-formats", default="", help="comma list of formats on S3 (quick default: parquet,csv,json,orc,feather)")
     g.addoption("--s3-datasets", default="", help="comma list of datasets on S3 (quick default: mixed)")
     g.addoption("--s3-cloud-profiles", default="", help="comma list of modelled cloud profiles (default: all)")
+    g.addoption("--s3-latency", default=latency.NONE, metavar="|".join(latency.choices()),
+                help="inject this cloud profile's latency on the embedded or http:// endpoint (default none)")
 
 
 def _split(value: str) -> list[str]:
@@ -85,10 +102,16 @@ class S3Config:
                                  bucket=opt("--s3-bucket"), region=opt("--s3-region"),
                                  profile=opt("--s3-profile"))
         self.resolved = resolve(self.spec)
+        if self.resolved.kind == "custom":
+            # Reachability and credentials are start-up facts: one line now, not a failure per case.
+            check_reachable(self.resolved)
+            standard_credentials(self.resolved)
         self.clients = select_clients(_split(opt("--s3-clients")))
         self.cloud_profiles = _split(opt("--s3-cloud-profiles")) or None
         for name in self.cloud_profiles or []:
             cloud_model.get_profile(name)
+        self.latency = opt("--s3-latency")
+        latency_injector(self.resolved, self.latency)  # unknown profile / https endpoint: usage error
         suite = suite_config(config)
         self.quick = suite.profile.name == "quick"
         names = _split(opt("--s3-formats"))
@@ -179,7 +202,8 @@ def s3_target(request: pytest.FixtureRequest) -> Iterator[S3Target]:
     cached = getattr(request.config, _TARGET_KEY, None)
     if isinstance(cached, _FailedTarget):
         pytest.fail(f"storagebench: {cached.error}", pytrace=False)
-    target = S3Target(s3_config(request.config).resolved)
+    cfg = s3_config(request.config)
+    target = S3Target(cfg.resolved, latency=cfg.latency)
     try:
         target.open()
     except StorageBenchInputError as exc:
@@ -194,7 +218,8 @@ def s3_target(request: pytest.FixtureRequest) -> Iterator[S3Target]:
 @pytest.fixture(scope="session")
 def s3_harness(request: pytest.FixtureRequest, s3_target: S3Target) -> Iterator[S3Harness]:
     suite, cfg = suite_config(request.config), s3_config(request.config)
-    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles)
+    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles,
+                  memory_pass=suite.memory)
     setattr(request.config, _HARNESS_KEY, h)
     register_outcome_source(request.config, h)
     yield h
@@ -220,4 +245,6 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_
         "cloud_profiles": {p.name: {"label": p.label, "first_byte_s": p.first_byte_s,
                                     "bytes_per_s_per_connection": p.bytes_per_s_per_connection}
                            for p in cloud_model.profiles().values()},
+        # Every request of every case's timed operations, by operation and size (warp's view).
+        "request_latency": latency_summary(harness.timed_records),
     }
