@@ -107,7 +107,17 @@ def decide(opts: DecideOptions) -> Decision:
         # confirm the same finalists (weight 1 each).
         weights = [FIRST_TARGET_WEIGHT if j == 0 else 1.0 for j in range(i, len(opts.targets))]
         share = (budget.remaining() - REPORT_RESERVE_S) * weights[0] / sum(weights)
-        _decide_target(target_name, share, opts, budget, workloads, files, reads, decision, screens)
+        try:
+            _decide_target(target_name, share, opts, budget, workloads, files, reads, decision, screens)
+        except Exception as exc:  # one target failing (a server that will not start) must not lose the others
+            from storagebench.decide.bench import short
+
+            done = {wd.workload for wd in decision.workloads if wd.target == target_name}
+            for w in workloads:
+                if w.name not in done:
+                    decision.workloads.append(WorkloadDecision(w.name, w.title, target_name, w.unit,
+                                                               skipped=f"target {target_name} failed: {short(exc)}"))
+            opts.progress(f"[{target_name}] failed: {short(exc)}")
     decision.method = [m.format(screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows,
                                 rows=ds.rows, min_rounds=confirming.MIN_ROUNDS,
                                 resamples=2000, max_rounds=confirming.MAX_ROUNDS) for m in METHOD]
