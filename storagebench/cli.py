@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "storagebench.commands.report",
     "storagebench.commands.compare",
     "storagebench.commands.setup",
+    "storagebench.commands.decide",
 )
 
 

@@ -1,8 +1,9 @@
 """Run profiles: how big and how many times.
 
-``quick`` keeps the local matrix to about a minute and a half on 2 cores (measured 85 s for 424
-cases; the fixed per-call costs of the slow engines dominate, not the row count: 3k rows took
-82 s); ``standard`` and ``full`` trade time for volume, every compression and repeat count.
+``quick`` is the all-suites smoke run: every format and suite, but only two generated datasets
+(the local matrix took 85 s for 424 cases over six; the fixed per-call costs of the slow engines
+dominate, not the row count: 3k rows took 82 s, so fewer datasets is what shortens it);
+``standard`` and ``full`` trade time for volume, every dataset, compression and repeat count.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class Profile:
     # Which cases get the (forked, ~0.1 s each) peak-memory pass: "all", or "write+full"
     # (writes and full reads only) to keep the quick profile near a minute.
     memory_scope: str = "all"
+    # Generated datasets run when none is named (None: every registered generator).
+    datasets: tuple[str, ...] | None = None
 
     def row_groups(self) -> int:
         return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
@@ -33,9 +36,14 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
+    # quick is the all-suites smoke run (target <= 120 s end to end on 2 cores): two datasets
+    # that exercise different code paths (mixed types; nested columns and the conversions they
+    # force); `wide` (201 columns: JSON/Avro took 15-17 s a case there) runs from standard up.
+    # The decision on real data at real size is `storagebench decide`.
     "quick": Profile("quick", 5_000, 3, False, None, 200_000,
-                     "5k rows, 3 rounds, 1-2 compressions per format, memory of writes and full reads: "
-                     "about 1.5 minutes locally", memory_scope="write+full"),
+                     "5k rows, 3 rounds, 1-2 compressions per format, datasets mixed and nested, "
+                     "memory of writes and full reads", memory_scope="write+full",
+                     datasets=("mixed", "nested")),
     "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
                         "200k rows, 5 rounds, every compression"),
     "full": Profile("full", 1_000_000, 7, True, None, 1_000_000,

@@ -78,7 +78,7 @@ class SuiteConfig:
             if name not in valid:
                 raise formats.UnknownNameError("dataset", name, valid)
         if not names and not paths:
-            names = valid
+            names = [n for n in (self.profile.datasets or valid) if n in valid]
         from storagebench.datasets.user_file import name_files
 
         name_files(paths)  # unique dataset names before any file is loaded

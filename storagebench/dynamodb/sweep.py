@@ -2,7 +2,7 @@
 
 Sizes per profile and backend (``--ddb-sizes`` overrides, ``--rows`` gives one size):
 
-* quick     moto 1e3; dynalite 1e3 and 1e4 (moto loads ~1.6-3.5k items/s and its Query
+* quick     moto 1e3; dynalite 1e3 and 3e3 (moto loads ~1.6-3.5k items/s and its Query
             loops over the table, TRAPS.md, so moto stays at 1e3 to keep CI short)
 * standard  moto 1e3, 1e4; dynalite 1e3, 1e4, 1e5
 * full      moto 1e3, 1e4, 1e5; dynalite 1e3 ... 1e6
@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 SIZES: dict[str, dict[str, tuple[int, ...]]] = {
-    "quick": {"moto": (1_000,), "dynalite": (1_000, 10_000), "endpoint": (1_000, 10_000)},
+    "quick": {"moto": (1_000,), "dynalite": (1_000, 3_000), "endpoint": (1_000, 3_000)},
     "standard": {"moto": (1_000, 10_000), "dynalite": (1_000, 10_000, 100_000),
                  "endpoint": (1_000, 10_000, 100_000)},
     "full": {"moto": (1_000, 10_000, 100_000), "dynalite": (1_000, 10_000, 100_000, 1_000_000),

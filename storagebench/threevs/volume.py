@@ -1,6 +1,6 @@
 """Volume: how write time, read time and file size grow with rows, per format, in bounded memory.
 
-A row sweep per profile (quick 1e4 -> 1e5, standard 1e4 -> 1e6, full 1e5 -> 1e7; with
+A row sweep per profile (quick 3e3 -> 3e4, standard 1e4 -> 1e6, full 1e5 -> 1e7; with
 ``--rows R``: R, ~3.2R, 10R) writes the ``mixed`` orders dataset in each format and fits the
 **scaling exponent**: the slope of log(median time) against log(rows) (least squares).  1.0 is
 linear; above 1 a format gets slower per row as data grows (e.g. a writer that builds the whole
@@ -61,7 +61,7 @@ MIN_ROUNDS = 2  # per sweep point: a median and an IQR need more than one shot
 LARGEST_POINT_ROUNDS = 3  # cap at the largest point (1e7 rows in the full profile)
 
 SWEEPS: dict[str, tuple[int, ...]] = {
-    "quick": (10_000, 31_623, 100_000),
+    "quick": (3_000, 10_000, 30_000),
     "standard": (10_000, 100_000, 1_000_000),
     "full": (100_000, 1_000_000, 10_000_000),
 }

@@ -1,0 +1,177 @@
+"""Screening and confirming with synthetic timings (no I/O, a fake clock).
+
+Each synthetic measurement advances the fake clock by the time it reports, as a real round
+would, so the budget rules are exercised exactly: a clear winner is found, a true tie is called a
+tie naming both, and the budget is never overrun.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storagebench.decide import confirm as confirming
+from storagebench.decide.budget import Budget, parse_duration
+from storagebench.decide.screen import CandidateFailed, pick_finalists, screen_workload
+from storagebench.decide.stats import ratio_interval
+from formats.base import StorageBenchInputError
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def synthetic(clock: FakeClock, means: dict[str, float], cv: float = 0.05, seed: int = 1):
+    """measure(candidate): a lognormal round around its mean; advances the clock by it."""
+    rng = np.random.default_rng(seed)
+    calls: dict[str, int] = {c: 0 for c in means}
+
+    def measure(cand: str) -> float:
+        value = float(means[cand] * rng.lognormal(0.0, cv))
+        clock.now += value
+        calls[cand] += 1
+        return value
+
+    return measure, calls
+
+
+def test_clear_winner_is_found_and_decided_early():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.3, "c": 2.0})
+    conf = confirming.confirm("w", ["b", "a", "c"], measure, budget)
+    assert conf.winner == "a"
+    assert conf.tie_with == []
+    assert conf.stopped == confirming.DECIDED
+    assert conf.runner_up == "b"
+    assert conf.interval is not None and conf.interval.lo > 1.0
+    assert 1.15 < conf.interval.ratio < 1.45
+    # decided well before the round limit: the budget was not spent on a settled question
+    assert max(calls.values()) < confirming.MAX_ROUNDS
+
+
+def test_true_tie_is_called_a_tie_naming_both():
+    clock = FakeClock()
+    budget = Budget(60.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 1.0}, cv=0.10, seed=3)
+    conf = confirming.confirm("w", ["a", "b"], measure, budget)
+    assert conf.is_tie
+    assert {conf.winner, *conf.tie_with} == {"a", "b"}
+    assert conf.interval is not None and conf.interval.lo <= 1.0 <= conf.interval.hi
+    assert conf.stopped in (confirming.BUDGET_ENDED, confirming.ROUND_LIMIT)
+
+
+def test_budget_is_respected_even_with_slow_rounds():
+    clock = FakeClock()
+    budget = Budget(20.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 3.0, "b": 3.0}, cv=0.02)
+    conf = confirming.confirm("w", ["a", "b"], measure, budget, estimates={"a": 3.0, "b": 3.0})
+    assert clock.now <= 20.0, "a round started that could not finish within the budget"
+    assert conf.stopped == confirming.BUDGET_ENDED
+    assert sum(calls.values()) >= 2
+
+
+def test_phase_deadline_is_respected():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 1.0})
+    confirming.confirm("w", ["a", "b"], measure, budget, deadline=10.0)
+    assert clock.now <= 10.0
+
+
+def test_nothing_measured_when_no_time_left():
+    clock = FakeClock()
+    budget = Budget(1.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 5.0, "b": 5.0})
+    conf = confirming.confirm("w", ["a", "b"], measure, budget, estimates={"a": 5.0, "b": 5.0})
+    assert conf.winner is None and conf.stopped == confirming.NOTHING
+    assert sum(calls.values()) == 0
+
+
+def test_deterministic_values_take_one_round_and_equal_is_a_tie():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    sizes = {"x": 100.0, "y": 130.0, "z": 100.0}
+    conf = confirming.confirm("archive", ["y", "x"], lambda c: sizes[c], budget, deterministic=True)
+    assert conf.winner == "x" and conf.tie_with == [] and conf.interval.ratio == pytest.approx(1.3)
+    assert conf.samples == {"x": [100.0], "y": [130.0]}
+    tie = confirming.confirm("archive", ["x", "z"], lambda c: sizes[c], budget, deterministic=True)
+    assert tie.is_tie
+
+
+def test_failing_candidate_is_reported_not_crashing():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 2.0})
+
+    def flaky(c: str) -> float:
+        if c == "bad":
+            raise CandidateFailed("cannot read")
+        return measure(c)
+
+    conf = confirming.confirm("w", ["a", "bad", "b"], flaky, budget)
+    assert conf.failed == {"bad": "cannot read"}
+    assert conf.winner == "a"
+
+
+def test_screen_keeps_close_candidates_and_drops_far_ones():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, _ = synthetic(clock, {"fast": 1.0, "close": 1.05, "slow": 5.0, "slower": 9.0}, cv=0.01)
+    scr = screen_workload("w", ["slow", "fast", "slower", "close"], measure, budget)
+    assert scr.finalists[0] == "fast"
+    assert set(scr.finalists) == {"fast", "close"}
+    assert set(scr.beyond_noise) == {"slow", "slower"}
+
+
+def test_screen_always_keeps_a_runner_up_and_lists_unscreened():
+    finalists, beyond = pick_finalists({"a": [1.0, 1.0], "b": [10.0, 10.0]})
+    assert finalists == ["a", "b"] and beyond == []
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 3.0, "b": 3.0, "c": 3.0})
+    scr = screen_workload("w", ["a", "b", "c"], measure, budget, deadline=5.0)
+    assert scr.not_screened, "candidates reached after the deadline must be listed"
+    assert clock.now < 5.0 + 2 * 3.0 * 1.2
+
+
+def test_ratio_interval_brackets_the_truth():
+    rng = np.random.default_rng(0)
+    best = rng.normal(1.0, 0.02, 15)
+    other = rng.normal(2.0, 0.04, 15)
+    iv = ratio_interval(best, other)
+    assert 1.9 < iv.lo < 2.0 < iv.hi < 2.1 and iv.excludes_one
+
+
+@pytest.mark.parametrize("text,seconds", [("5m", 300), ("90s", 90), ("1.5h", 5400), ("300", 300)])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "5 parsecs", "-1m", "0"])
+def test_parse_duration_rejects(text):
+    with pytest.raises(StorageBenchInputError, match="budget"):
+        parse_duration(text)
+
+
+def test_too_few_rounds_when_the_budget_ends_is_a_tie_not_a_decision():
+    clock = FakeClock()
+    budget = Budget(7.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 3.0}, cv=0.01)
+    conf = confirming.confirm("w", ["a", "b"], measure, budget)
+    assert calls["b"] < confirming.MIN_ROUNDS  # the budget ended before b's third round
+    assert conf.winner == "a" and conf.tie_with == ["b"] and conf.stopped == confirming.BUDGET_ENDED
+
+
+def test_finalists_never_measured_stay_in_the_tie():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0, "c": 1.0}, cv=0.01)
+    conf = confirming.confirm("w", ["a", "b", "c"], measure, budget, deadline=1.5,
+                              estimates={"a": 1.0, "b": 1.0, "c": 1.0})
+    assert calls["a"] == 1 and calls["b"] == 0 and calls["c"] == 0
+    assert conf.winner == "a" and set(conf.tie_with) == {"b", "c"} and conf.stopped == confirming.BUDGET_ENDED
