@@ -156,11 +156,11 @@ class Harness:
             self.discard(loc)
 
         peak = None
+        clean = not codec.engine(case.engine).fork_safe  # polars/DuckDB: see storagebench.memory
         if self.memory_pass:
-            def one_write() -> None:
-                loc = self.new_location(codec, f"mem-{case.id}", case.compression)
-                codec.write(data, loc, case.engine, options)
-            peak = memory.peak_memory_bytes(one_write)
+            loc = self.new_location(codec, f"mem-{case.id}", case.compression)
+            peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options, clean_process=clean)
+            self.discard(loc)
 
         ds = self.dataset(case.dataset)
         info = {
@@ -178,7 +178,7 @@ class Harness:
             "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.METHOD if peak is not None else None,
+            "peak_memory_method": memory.method(clean) if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)
@@ -269,10 +269,10 @@ class Harness:
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
         measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
-        peak = memory.peak_memory_bytes(lambda: codec.read(location, case.reader, request)) \
-            if measure_memory else None
-        ds = self.dataset(case.dataset)
         spec = codec.engine(case.reader)
+        peak = memory.peak_memory_bytes(codec.read, location, case.reader, request,
+                                        clean_process=not spec.fork_safe) if measure_memory else None
+        ds = self.dataset(case.dataset)
         info = {
             **dims,
             "operation": "read",
@@ -292,7 +292,7 @@ class Harness:
             **verdict.as_info(),
             "conversions": [c.describe() for c in written.conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.METHOD if peak is not None else None,
+            "peak_memory_method": memory.method(not spec.fork_safe) if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)

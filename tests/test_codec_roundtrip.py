@@ -23,6 +23,13 @@ EXPECTED_NOT_LOSSLESS = {
     ("feather", "pyarrow", "pyarrow"): {},
 }
 
+# Reads that fail for a known reason in the libraries (asserted, so a fix upstream is noticed):
+# polars writes IPC strings as string_view, and pyarrow cannot convert lists of string_view
+# to pandas.
+KNOWN_READ_FAILURES = {
+    ("feather", "polars", "pandas", "nested"): "string_view",
+}
+
 
 def _write(codec, engine, table, tmp_path, compression=None):
     comp = compression or (codec.default_compression if codec.default_compression in
@@ -48,10 +55,14 @@ def test_every_codec_round_trips_every_dataset(fmt, writer, dataset, small_datas
     assert loc.size() > 0
     for reader in codec.readers():
         request = ReadRequest(schema=table.schema)
+        known = KNOWN_READ_FAILURES.get((fmt, writer, reader.name, dataset))
         try:
             actual = codec.to_arrow(codec.read(loc, reader.name, request))
         except Exception as exc:
+            if known and known in str(exc):
+                continue
             pytest.fail(f"{fmt}: {reader.name} could not read the {writer}-written {dataset} file: {exc}")
+        assert known is None, f"{fmt}: {reader.name} now reads the {writer}-written {dataset} file"
         assert actual.num_rows == table.num_rows, (reader.name, dataset)
         verdict = compare(table, actual, conversions)
         expected = EXPECTED_NOT_LOSSLESS.get((fmt, writer, reader.name))
