@@ -11,7 +11,8 @@ with pandas.  Each operation is the SQL a DuckDB user writes, with the result as
   table already in DuckDB (loading the Arrow table into DuckDB is setup, untimed).
 
 One connection per process serves the reads (a user keeps one open), with ``SET threads`` fixed
-to :data:`formats.engines.ENGINE_THREADS` and ``SET TimeZone='UTC'``: DuckDB converts every
+to :data:`formats.engines.ENGINE_THREADS`, the external file cache off (else repeated reads of
+an S3 object are served from memory) and ``SET TimeZone='UTC'``: DuckDB converts every
 TIMESTAMPTZ to its session zone (TRAPS.md), so fixing the zone makes the results reproducible;
 the per-column zone name is lost either way and the fidelity check says so.
 
@@ -64,9 +65,13 @@ _local = threading.local()
 
 
 def configure(con: Any) -> Any:
-    """The settings every connection gets (threads fixed, session zone fixed)."""
+    """The settings every connection gets (threads fixed, session zone fixed, no remote cache)."""
     con.execute(f"SET threads = {int(ENGINE_THREADS)}")
     con.execute(f"SET TimeZone = '{SESSION_TIMEZONE}'")
+    # DuckDB keeps remote file data in memory between queries (external file cache, on by
+    # default): every timed round after the first would then read no S3 bytes at all.  Off, so
+    # each read fetches what it needs, as every other client here does.
+    con.execute("SET enable_external_file_cache = false")
     return con
 
 
