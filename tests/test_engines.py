@@ -94,3 +94,25 @@ def test_polars_peak_memory_is_measured_in_a_clean_process(tmp_path, small_datas
     assert all(p is not None for p in peaks), peaks
     assert peaks[1] > peaks[0]
     assert memory.method(True) != memory.method(False)
+
+
+def test_quick_profile_runs_added_engines_on_one_dataset_and_compression():
+    from storagebench.cases import read_cases, write_cases
+    from storagebench.profiles import get_profile
+
+    codecs = list(formats.all_codecs())
+    datasets = ["numeric", "mixed"]
+    quick, standard = get_profile("quick"), get_profile("standard")
+    added = lambda c: {getattr(c, "engine", None), getattr(c, "reader", None), getattr(c, "writer", None)} \
+        & {"polars", "duckdb"}
+    q_cases = [c for c in write_cases(codecs, datasets, quick) + read_cases(codecs, datasets, quick) if added(c)]
+    assert q_cases and {c.dataset for c in q_cases} == {"mixed"}
+    assert {(c.format, c.compression) for c in q_cases} == {
+        ("csv", "none"), ("json", "none"), ("parquet", "snappy"), ("feather", "lz4"), ("avro", "none")}
+    kinds = {(c.format, c.reader, c.kind) for c in q_cases if hasattr(c, "kind")}
+    assert {("parquet", "polars", "predicate"), ("parquet", "duckdb", "predicate"), ("avro", "polars", "full")} <= kinds
+    assert any(c.writer == "duckdb" and c.reader == "pyarrow" for c in q_cases if hasattr(c, "kind"))  # cross-engine
+    s_cases = [c for c in write_cases(codecs, datasets, standard) if added(c)]
+    assert {c.dataset for c in s_cases} == set(datasets) and len({c.compression for c in s_cases}) > 3
+    # The other engines keep their quick matrix.
+    assert any(c.dataset == "numeric" for c in write_cases(codecs, datasets, quick))
