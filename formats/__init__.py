@@ -25,7 +25,7 @@ from formats.base import (
     UnsupportedCaseError,
     WriteOptions,
 )
-from storagebench.registry import Registry
+from formats.registry import Registry
 
 __all__ = [
     "Codec",

@@ -13,24 +13,9 @@ from storagebench.dynamodb.files_vs_items import row_group_rows, run_files_vs_it
 from storagebench.dynamodb.patterns import all_patterns
 from storagebench.dynamodb.session import DynamoSession
 from storagebench.dynamodb.tables import TableSpec
+from fake_benchmark import FakeBenchmark
 
 ITEMS = 2_500  # the largest department partition then holds > 100 items (query_partition_100)
-
-
-class FakeBenchmark:
-    """pytest-benchmark's pedantic contract, untimed (setup per round, like --benchmark-disable
-    but running every round)."""
-
-    def __init__(self):
-        self.extra_info: dict = {}
-        self.stats = None
-
-    def pedantic(self, target, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
-        result = None
-        for _ in range(rounds):
-            a, k = setup() if setup else (args, kwargs or {})
-            result = target(*a, **k)
-        return result
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from storagebench.report import build_report
-from test_report_support import format_set, run_doc, write_json
+from report_support import format_set, run_doc, write_json
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")

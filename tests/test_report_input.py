@@ -13,7 +13,7 @@ import pytest
 from storagebench import cli
 from storagebench.report import build_report, build_sections
 from storagebench.report.loading import ReportInputError, load_run, load_runs, newest_run
-from test_report_support import fmt_case, format_set, run_doc, write_json
+from report_support import fmt_case, format_set, run_doc, write_json
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from storagebench.report import build_report, build_sections
 from storagebench.report import fmt
 from storagebench.report.loading import load_run
 from storagebench.report.metrics import config_label
-from test_report_support import real_run_json  # noqa: F401  (session fixture: one real run)
+from report_support import real_run_json  # noqa: F401  (session fixture: one real run)
 
 
 @pytest.fixture(scope="module")

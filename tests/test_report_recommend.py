@@ -8,7 +8,7 @@ import pytest
 from storagebench.report import build_sections
 from storagebench.report.loading import load_run
 from storagebench.report.metrics import pareto_front
-from test_report_support import fmt_case, format_set, run_doc, write_json
+from report_support import fmt_case, format_set, run_doc, write_json
 
 
 def recommend(tmp_path, benchmarks, name="r.json"):

@@ -13,7 +13,7 @@ from storagebench.report import ReportOptions, build_report, build_sections
 from storagebench.report.compare import compare_runs
 from storagebench.report.loading import load_run
 from storagebench.report.sections import all_sections
-from test_report_support import fmt_case, format_set, run_doc, stats, write_json
+from report_support import fmt_case, format_set, run_doc, stats, write_json
 
 
 def s3_case(kind: str, get_bytes: int, obj: int = 100_000, requests: int = 3) -> dict:

@@ -19,7 +19,7 @@ from storagebench.report.sections.costs import CLASS_LABELS
 from storagebench.report.sections.velocity import OPERATIONS
 from storagebench.results import (SUITE_CATALOG, SUITE_GLACIER, SUITE_PARTITIONS, SUITE_VELOCITY,
                                   SUITE_VOLUME)
-from test_report_support import REPO, format_set, run_doc, write_json
+from report_support import REPO, format_set, run_doc, write_json
 
 SUITES = (SUITE_CATALOG, SUITE_GLACIER, SUITE_PARTITIONS, SUITE_VELOCITY, SUITE_VOLUME)
 BENCHMARKS = [f"benchmarks/test_{s}.py" for s in SUITES]

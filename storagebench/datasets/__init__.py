@@ -19,7 +19,7 @@ from typing import Callable
 import pyarrow as pa
 
 from formats.base import RangePredicate, UnknownNameError
-from storagebench.registry import Registry
+from formats.registry import Registry
 
 _GENERATOR_MODULES = ("numeric", "mixed", "text", "nested", "wide", "police")
 

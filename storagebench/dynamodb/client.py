@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
@@ -115,7 +116,7 @@ class DynamoClient:
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (e.g. "GetItem"); throttling retried and counted, errors made clear."""
-        method = getattr(self.raw, _snake(operation))
+        method = getattr(self.raw, xform_name(operation))  # "BatchGetItem" -> batch_get_item
         if "Key" in params and "TableName" in params:
             self.check_key(operation, params["TableName"], params["Key"])
         for table, request in (params.get("RequestItems") or {}).items():
@@ -160,15 +161,6 @@ class DynamoClient:
 
     def close(self) -> None:
         self.raw.close()
-
-
-def _snake(operation: str) -> str:
-    out = []
-    for i, ch in enumerate(operation):
-        if ch.isupper() and i:
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 def _table_of(params: dict[str, Any]) -> str:

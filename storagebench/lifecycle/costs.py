@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from formats.base import UnknownNameError
+from storagebench.costs import s3_put_cost, s3_storage_month
 from storagebench.prices import region_prices
 
-_GB = 1024**3  # AWS bills storage per GB-month of 2**30 bytes
+_GB = 1024**3  # AWS bills per GB of 2**30 bytes
 
 
 @dataclass(frozen=True)
@@ -54,23 +55,22 @@ def storage_classes(region: str = "us-east-1") -> list[str]:
 
 def storage_cost(size_bytes: int, storage_class: str, objects: int = 1,
                  region: str = "us-east-1") -> StorageCost:
-    """Cost of keeping ``objects`` objects of ``size_bytes`` each in ``storage_class``."""
+    """Cost of keeping ``objects`` objects of ``size_bytes`` each in ``storage_class``.
+
+    The monthly figure is the one storage formula of :func:`storagebench.costs.s3_storage_month`
+    (minimum object size, per-object overheads); this adds what archiving decisions need beside
+    it: the minimum-duration commitment and the PUTs into the class."""
     classes = _classes(region)
     if storage_class not in classes:
         raise UnknownNameError("storage class", storage_class, classes)
     price = classes[storage_class]
-    standard = classes["STANDARD"]["gb_month"]
-    per_object_class = max(size_bytes, price["min_object_bytes"]) + price["overhead_bytes_class"]
-    class_gb = per_object_class * objects / _GB
-    standard_gb = price["overhead_bytes_standard"] * objects / _GB
-    monthly = class_gb * price["gb_month"] + standard_gb * standard
-    minimum = monthly * price["min_days"] / 30  # owed even if deleted at once; 0 for STANDARD
+    month = s3_storage_month(size_bytes * objects, objects, storage_class, region)
     return StorageCost(
         storage_class=storage_class,
-        billable_bytes=(per_object_class + price["overhead_bytes_standard"]) * objects,
-        monthly_usd=monthly,
-        minimum_commitment_usd=minimum,
-        put_usd=price["put_per_1000"] * objects / 1000,
+        billable_bytes=int(round(month.billed_bytes)),
+        monthly_usd=month.usd_month,
+        minimum_commitment_usd=month.usd_month * price["min_days"] / 30,  # owed even if deleted at once
+        put_usd=s3_put_cost(objects, storage_class, region),
         min_days=price["min_days"],
     )
 

@@ -2,15 +2,19 @@
 
 Markdown: GitHub-flavoured tables; charts are written as SVG files in ``charts/`` beside the
 report and linked relatively (GitHub does not render inline SVG or data: URIs in Markdown).
-HTML: one self-contained file, styles inline and every chart embedded as an inline ``<svg>``
+HTML: one self-contained file rendered by Jinja2 (``templates/report.html.j2``), styles inline and every chart embedded as an inline ``<svg>``
 element, so it opens offline with nothing else next to it.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any
+
+import jinja2
+import markupsafe
 
 from storagebench.report.model import Chart, Heading, SectionOutput, Table, Text
 
@@ -80,35 +84,23 @@ figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:
 """
 
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The HTML template environment: autoescaping on, so every text the report carries (file
+    names, column names, user data in examples) is escaped unless marked as our own markup."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("storagebench.report", "templates"),
+        autoescape=True, trim_blocks=False, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["inline"] = lambda text: markupsafe.Markup(_inline(str(text)))
+    env.filters["anchor"] = anchor
+    env.tests.update(heading=lambda b: isinstance(b, Heading), text=lambda b: isinstance(b, Text),
+                     table=lambda b: isinstance(b, Table), chart=lambda b: isinstance(b, Chart))
+    return env
+
+
 def html_document(title: str, preamble: list[str], sections: list[SectionOutput]) -> str:
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1>"]
-    parts += [f"<p>{_inline(p)}</p>" for p in preamble]
-    parts.append("<nav><strong>Contents:</strong> " + " · ".join(
-        f'<a href="#{anchor(s.title)}">{html.escape(s.title)}</a>' for s in sections) + "</nav>")
-    for sec in sections:
-        parts.append(f'<section id="{anchor(sec.title)}"><h2>{html.escape(sec.title)}</h2>')
-        for block in sec.blocks:
-            if isinstance(block, Heading):
-                parts.append(f"<h{block.level}>{_inline(block.text)}</h{block.level}>")
-            elif isinstance(block, Text):
-                cls = {"note": ' class="note"', "warn": ' class="warn"'}.get(block.kind, "")
-                parts.append(f"<p{cls}>{_inline(block.text)}</p>")
-            elif isinstance(block, Table):
-                if block.title:
-                    parts.append(f"<p><strong>{_inline(block.title)}</strong></p>")
-                parts.append(f'<table data-key="{html.escape(block.key)}"><thead><tr>'
-                             + "".join(f"<th>{_inline(str(c))}</th>" for c in block.columns)
-                             + "</tr></thead><tbody>")
-                for row in block.rows:
-                    parts.append("<tr>" + "".join(
-                        f"<td>{_inline('' if c is None else str(c))}</td>" for c in row) + "</tr>")
-                parts.append("</tbody></table>")
-                parts += [f'<p class="tnote">{_inline(n)}</p>' for n in block.notes]
-            elif isinstance(block, Chart):
-                cap = f"<figcaption>{_inline(block.caption)}</figcaption>" if block.caption else ""
-                parts.append(f'<figure data-chart="{html.escape(block.name)}">{block.svg}{cap}</figure>')
-        parts.append("</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    """One self-contained HTML file from the report model (template: templates/report.html.j2)."""
+    return _environment().get_template("report.html.j2").render(
+        title=title, css=markupsafe.Markup(_CSS), preamble=preamble, sections=sections)

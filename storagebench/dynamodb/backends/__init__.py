@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from storagebench.dynamodb.client import DynamoClient
-from storagebench.registry import Registry
+from formats.registry import Registry
 
 _MODULES = ("moto", "dynalite", "endpoint")
 

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from storagebench.dynamodb.capacity import page_rcu
 from storagebench.dynamodb.client import DynamoClient
-from storagebench.registry import Registry
+from formats.registry import Registry
 from storagebench.dynamodb.tables import LoadedTable
 
 _MODULES = ("get_item", "batch_get", "query_partition", "query_gsi", "scan_filter", "parallel_scan",

@@ -1,6 +1,9 @@
 """One small registry shape for everything the suite finds by name: formats, datasets, DynamoDB
 backends and access patterns.
 
+It lives in ``formats/``, the lowest layer, so that the codecs import nothing from
+``storagebench/`` (layers point one way: storagebench -> formats).
+
 Entries register themselves when their module is imported; the registry imports its package's
 modules on first use (lazily, so importing the package stays cheap and free of cycles).  Adding
 an entry means adding a module and its name to the registry's module list.  Unknown names raise
