@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storagebench.report import build_sections
 from storagebench.report.loading import load_run
-from test_report_support import fmt_case, run_doc, stats, write_json
+from report_support import fmt_case, run_doc, stats, write_json
 
 
 def query_case(fmt: str, engine: str, seconds: float, dataset: str = "mixed") -> dict:
