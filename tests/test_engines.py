@@ -116,3 +116,18 @@ def test_quick_profile_runs_added_engines_on_one_dataset_and_compression():
     assert {c.dataset for c in s_cases} == set(datasets) and len({c.compression for c in s_cases}) > 3
     # The other engines keep their quick matrix.
     assert any(c.dataset == "numeric" for c in write_cases(codecs, datasets, quick))
+
+
+@pytest.mark.parametrize("value,expected", [("3", 3), ("", None), ("0", "error"), ("two", "error")])
+def test_engine_threads_setting(monkeypatch, value, expected):
+    import os
+
+    from formats.base import StorageBenchInputError
+    from formats.engines import _engine_threads
+
+    monkeypatch.setenv("STORAGEBENCH_ENGINE_THREADS", value)
+    if expected == "error":
+        with pytest.raises(StorageBenchInputError, match="STORAGEBENCH_ENGINE_THREADS"):
+            _engine_threads()
+    else:
+        assert _engine_threads() == (expected or os.cpu_count())

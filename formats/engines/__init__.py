@@ -17,14 +17,15 @@ from __future__ import annotations
 import os
 
 import formats
-from formats.base import AddedEngine
+from formats.base import AddedEngine, StorageBenchInputError
 
 
 def _engine_threads() -> int:
     value = os.environ.get("STORAGEBENCH_ENGINE_THREADS", "").strip()
     if value:
         if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"STORAGEBENCH_ENGINE_THREADS must be a positive integer, got {value!r}")
+            raise StorageBenchInputError(
+                f"STORAGEBENCH_ENGINE_THREADS must be a positive integer, got {value!r}")
         return int(value)
     return os.cpu_count() or 1
 
