@@ -11,17 +11,7 @@ from storagebench.profiles import get_profile
 from storagebench.s3.clients import CLIENTS, get_client, serves
 from storagebench.s3.endpoint import EndpointSpec, S3Target, resolve
 from storagebench.s3.target import S3Case, S3Harness
-
-
-class FakeBenchmark:
-    def __init__(self):
-        self.extra_info: dict = {}
-        self.stats = None
-
-    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
-        for _ in range(rounds):
-            a, k = setup() if setup else (args, kwargs or {})
-            fn(*a, **k)
+from fake_benchmark import FakeBenchmark
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from formats.base import Codec, Location, ReadRequest, UnsupportedCaseError
-from storagebench.query.spec import Agg, BinOp, Col, Cond, Expr, Lit, Query
+from storagebench.query.spec import BinOp, Col, Cond, Expr, Lit, Query
 
 TEXT_FORMATS = ("csv", "json")  # no stored types: the query's declared types may need casts
 _PYARROW_DATASET_FORMATS = {"parquet": "parquet", "feather": "ipc", "orc": "orc", "csv": "csv"}
@@ -86,18 +86,11 @@ def _arrow_matches(t: pa.DataType, kind: str) -> bool:
 
 # -- pyarrow (Acero) ---------------------------------------------------------------------------
 def _arrow_expr(e: Expr) -> pc.Expression:
-    if isinstance(e, Col):
-        return pc.field(e.name)
-    if isinstance(e, Lit):
-        return pc.scalar(e.value)
-    assert isinstance(e, BinOp)
-    left, right = _arrow_expr(e.left), _arrow_expr(e.right)
-    return {"+": left + right, "-": left - right, "*": left * right, "/": left / right}[e.op]
+    return e.build(pc.field, pc.scalar)
 
 
 def _arrow_cond(c: Cond) -> pc.Expression:
-    f, v = pc.field(c.column), pc.scalar(c.value)
-    return {">=": f >= v, ">": f > v, "<=": f <= v, "<": f < v, "==": f == v, "!=": f != v}[c.op]
+    return c.build(pc.field(c.column), pc.scalar(c.value))
 
 
 def arrow_where(query: Query) -> pc.Expression | None:
@@ -144,13 +137,10 @@ def arrow_aggregate(table: pa.Table, query: Query) -> pa.Table:
 def _evaluate(table: pa.Table, e: Expr) -> pa.ChunkedArray:
     if isinstance(e, Col):
         return table.column(e.name)
-    if isinstance(e, Lit):
-        return pa.chunked_array([pa.array([e.value] * table.num_rows)])
-    assert isinstance(e, BinOp)
-    fn = {"+": pc.add, "-": pc.subtract, "*": pc.multiply, "/": pc.divide}[e.op]
-    left = _evaluate(table, e.left) if not isinstance(e.left, Lit) else pa.scalar(e.left.value)
-    right = _evaluate(table, e.right) if not isinstance(e.right, Lit) else pa.scalar(e.right.value)
-    return fn(left, right)
+    import pyarrow.dataset as ds
+
+    # Acero projects the expression over the in-memory table.
+    return ds.dataset(table).to_table(columns={"value": _arrow_expr(e)}).column("value")
 
 
 def arrow_answer(table: pa.Table, query: Query) -> pa.Table:
@@ -203,17 +193,6 @@ def _pandas_cast(frame: Any, query: Query) -> Any:
     return frame
 
 
-def _pandas_expr(frame: Any, e: Expr) -> Any:
-    if isinstance(e, Col):
-        return frame[e.name]
-    if isinstance(e, Lit):
-        return e.value
-    assert isinstance(e, BinOp)
-    left, right = _pandas_expr(frame, e.left), _pandas_expr(frame, e.right)
-    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
-            "/": lambda: left / right}[e.op]()
-
-
 def _run_pandas(codec: Codec, location: Location, query: Query) -> Any:
     import pandas as pd
 
@@ -225,14 +204,13 @@ def _run_pandas(codec: Codec, location: Location, query: Query) -> Any:
     if query.where:
         mask = None
         for c in query.where:
-            s, v = frame[c.column], _pandas_value(c.value)
-            m = {">=": s >= v, ">": s > v, "<=": s <= v, "<": s < v, "==": s == v, "!=": s != v}[c.op]
+            m = c.build(frame[c.column], _pandas_value(c.value))
             mask = m if mask is None else mask & m
         frame = frame[mask]
     values = {}
     for i, a in enumerate(query.aggregates):
         if a.expr is not None:
-            values[f"__agg{i}"] = _pandas_expr(frame, a.expr)
+            values[f"__agg{i}"] = a.expr.build(frame.__getitem__, lambda v: v)
     work = frame[list(query.group_by)].assign(**values) if query.group_by else pd.DataFrame(values, index=frame.index)
     named = {a.name: (f"__agg{i}", a.func) if a.expr is not None else (None, "size")
              for i, a in enumerate(query.aggregates)}
@@ -246,19 +224,6 @@ def _run_pandas(codec: Codec, location: Location, query: Query) -> Any:
 
 
 # -- polars ------------------------------------------------------------------------------------
-def _polars_expr(e: Expr) -> Any:
-    import polars as pl
-
-    if isinstance(e, Col):
-        return pl.col(e.name)
-    if isinstance(e, Lit):
-        return pl.lit(e.value)
-    assert isinstance(e, BinOp)
-    left, right = _polars_expr(e.left), _polars_expr(e.right)
-    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
-            "/": lambda: left / right}[e.op]()
-
-
 def _polars_cast(schema: Any, query: Query) -> list[Any]:
     import polars as pl
 
@@ -291,9 +256,8 @@ def _run_polars(codec: Codec, location: Location, query: Query) -> Any:
     if casts:
         frame = frame.with_columns(casts)
     for c in query.where:
-        f, v = pl.col(c.column), pl.lit(c.value)
-        frame = frame.filter({">=": f >= v, ">": f > v, "<=": f <= v, "<": f < v, "==": f == v, "!=": f != v}[c.op])
-    aggs = [pl.len().alias(a.name) if a.expr is None else getattr(_polars_expr(a.expr), a.func)().alias(a.name)
+        frame = frame.filter(c.build(pl.col(c.column), pl.lit(c.value)))
+    aggs = [pl.len().alias(a.name) if a.expr is None else getattr(a.expr.build(pl.col, pl.lit), a.func)().alias(a.name)
             for a in query.aggregates]
     frame = frame.group_by(list(query.group_by)).agg(aggs) if query.group_by else frame.select(aggs)
     return frame.collect()

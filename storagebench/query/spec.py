@@ -21,10 +21,16 @@ user who knows the column would.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-OPS = (">=", ">", "<=", "<", "==", "!=")
+# Comparison and arithmetic operators as Python operators: every engine's column objects
+# (pyarrow expressions, pandas Series, polars expressions) overload them the same way.
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
+            "!=": operator.ne}
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+OPS = tuple(_COMPARE)
 AGG_FUNCS = ("sum", "mean", "min", "max", "count")
 KINDS = ("date", "string", "float", "int")
 
@@ -33,6 +39,11 @@ class Expr:
     """An arithmetic expression over columns and literals (``col("a") * (1 - col("b"))``)."""
 
     def columns(self) -> set[str]:
+        raise NotImplementedError
+
+    def build(self, column: Callable[[str], Any], literal: Callable[[Any], Any]) -> Any:
+        """This expression in an engine's terms: ``column(name)`` and ``literal(value)`` make its
+        leaves, Python's arithmetic operators combine them (``e.build(pl.col, pl.lit)``)."""
         raise NotImplementedError
 
     def _bin(self, op: str, other: Any, swap: bool = False) -> "BinOp":
@@ -68,6 +79,9 @@ class Col(Expr):
     def columns(self) -> set[str]:
         return {self.name}
 
+    def build(self, column: Callable[[str], Any], literal: Callable[[Any], Any]) -> Any:
+        return column(self.name)
+
     def __str__(self) -> str:
         return self.name
 
@@ -78,6 +92,9 @@ class Lit(Expr):
 
     def columns(self) -> set[str]:
         return set()
+
+    def build(self, column: Callable[[str], Any], literal: Callable[[Any], Any]) -> Any:
+        return literal(self.value)
 
     def __str__(self) -> str:
         return repr(self.value)
@@ -91,6 +108,9 @@ class BinOp(Expr):
 
     def columns(self) -> set[str]:
         return self.left.columns() | self.right.columns()
+
+    def build(self, column: Callable[[str], Any], literal: Callable[[Any], Any]) -> Any:
+        return _ARITHMETIC[self.op](self.left.build(column, literal), self.right.build(column, literal))
 
     def __str__(self) -> str:
         return f"({self.left} {self.op} {self.right})"
@@ -111,6 +131,10 @@ class Cond:
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise ValueError(f"query condition on {self.column!r}: unknown operator {self.op!r}; valid: {OPS}")
+
+    def build(self, column: Any, value: Any) -> Any:
+        """``column <op> value`` with the engine's own column and value objects."""
+        return _COMPARE[self.op](column, value)
 
     def __str__(self) -> str:
         value = self.value.isoformat() if isinstance(self.value, (dt.date, dt.datetime)) else repr(self.value)
