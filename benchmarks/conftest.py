@@ -1,13 +1,8 @@
-"""pytest-benchmark configuration for storagebench: options, parametrisation, fixtures.
+"""pytest-benchmark configuration for storagebench lives in the repository's root conftest.py.
 
-The core (formats) plugin is imported by name; the S3 and DynamoDB suites are loaded as plugins
-because their hooks share names with the core's (an ``import *`` would shadow them).
+The suites' plugins (storagebench.pytest_plugin, storagebench.s3.pytest_plugin,
+storagebench.dynamodb.pytest_plugin, storagebench.threevs.pytest_plugin) are loaded there, so
+their options are known however pytest is started (``pytest --benchmark`` from the root,
+``pytest benchmarks/``, ``storagebench run``).  Loading them here as well would register every
+hook twice.
 """
-
-from storagebench.pytest_plugin import *  # noqa: F401,F403  (hooks and fixtures by name)
-
-pytest_plugins = [
-    "storagebench.s3.pytest_plugin",  # S3 target: options, fixtures, cases
-    "storagebench.dynamodb.pytest_plugin",  # DynamoDB suite: options, fixtures, JSON
-    "storagebench.threevs.pytest_plugin",  # catalog, glacier, partitions, velocity, volume fixtures
-]

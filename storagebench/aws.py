@@ -32,3 +32,19 @@ def client(service: str, endpoint_url: str | None, region: str = "us-east-1",
     """A boto3 client; ``credentials`` None means the standard AWS credential chain."""
     session = boto3.session.Session(**(credentials or {}), region_name=region)
     return session.client(service, endpoint_url=endpoint_url, config=client_config(**config))
+
+
+def chain_credentials(profile: str | None = None) -> dict[str, str] | None:
+    """The standard credential chain's keys as client keyword arguments, or None when it has none.
+
+    Raises botocore's ``ProfileNotFound`` / ``BotoCoreError`` for the caller to turn into its own
+    one-line error (naming the S3 or DynamoDB option at fault).
+    """
+    creds = boto3.session.Session(profile_name=profile).get_credentials()
+    if creds is None:
+        return None
+    frozen = creds.get_frozen_credentials()
+    out = {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key}
+    if frozen.token:
+        out["aws_session_token"] = frozen.token
+    return out

@@ -30,7 +30,11 @@ QUICK_ADDED_ENGINE_DATASETS = ("mixed",)
 def dataset_label(spec: str) -> str:
     """A dataset spec as it appears in case ids and file names: a generator's name, or a user
     file's stem (never its path, whose slashes would make ids unusable as file names)."""
-    return Path(spec).name.split(".")[0] if ("/" in spec or "." in spec) else spec
+    if "/" in spec or "." in spec:
+        from storagebench.datasets.user_file import file_label
+
+        return file_label(spec)  # unique among the run's files (two penguins.* files differ)
+    return spec
 
 
 @dataclass(frozen=True)

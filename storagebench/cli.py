@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
 from formats.base import StorageBenchInputError
 
@@ -19,11 +20,20 @@ _COMMAND_MODULES = (
     "storagebench.commands.list",
     "storagebench.commands.report",
     "storagebench.commands.compare",
+    "storagebench.commands.setup",
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is ONE line naming the option (no usage block): the
+    same shape as every other user error.  ``--help`` still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="storagebench",
         description="Measure storage formats and access patterns; read the report; choose.",
     )

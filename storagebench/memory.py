@@ -116,6 +116,9 @@ def _forked_peak(operation: Callable[[], object], timeout_s: float,
                 if not data:
                     break
                 chunks += data
+    except BaseException:  # Ctrl-C/SIGTERM in the parent: the forked pass must not outlive the run
+        os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)

@@ -20,6 +20,7 @@ the valid choices.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,7 +29,7 @@ import pytest
 import formats
 from formats.base import StorageBenchInputError
 from storagebench import datasets as dataset_registry
-from storagebench import environment
+from storagebench import environment, options
 from storagebench.cases import check_compressions, read_cases, select_codecs, write_cases
 from storagebench.harness import CaseSkipped, Harness
 from storagebench.profiles import get_profile
@@ -41,13 +42,14 @@ _OUTCOME_SOURCES = "_storagebench_outcome_sources"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("storagebench", "storagebench: what to measure")
     group.addoption("--profile", default="quick", help="quick | standard | full (default quick)")
-    group.addoption("--rows", type=int, default=None, help="rows per generated dataset (overrides the profile)")
+    group.addoption("--rows", type=options.rows, default=None,
+                    help="rows per generated dataset (overrides the profile; bounded by this machine's memory)")
     group.addoption("--formats", default="", help="comma list of formats (default: all)")
     group.addoption("--datasets", default="", help="comma list of generated datasets (default: all)")
     group.addoption("--dataset", action="append", default=[], metavar="PATH",
                     help="your own CSV/JSON/Parquet/ORC/Feather/Avro file as a dataset (repeatable)")
     group.addoption("--compressions", default="", help="comma list of compressions (default: the profile's)")
-    group.addoption("--seed", type=int, default=42, help="data seed (default 42)")
+    group.addoption("--seed", type=options.seed, default=42, help="data seed (default 42)")
     group.addoption("--no-memory", action="store_true", help="skip the peak-memory pass")
 
 
@@ -72,6 +74,9 @@ class SuiteConfig:
                 raise formats.UnknownNameError("dataset", name, valid)
         if not names and not paths:
             names = valid
+        from storagebench.datasets.user_file import name_files
+
+        name_files(paths)  # unique dataset names before any file is loaded
         for path in paths:
             dataset_registry.load_file_dataset(path)  # fail now, clearly, if the file is bad
         self.dataset_specs = names + [str(Path(p)) for p in paths]
@@ -80,11 +85,23 @@ class SuiteConfig:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _no_instance_metadata(config)
     try:
         config._storagebench = SuiteConfig(config)  # type: ignore[attr-defined]
     except (StorageBenchInputError, ValueError) as exc:
         raise pytest.UsageError(f"storagebench: {exc}") from None
     setattr(config, _OUTCOME_SOURCES, [])
+
+
+def _no_instance_metadata(config: pytest.Config) -> None:
+    """A run on the embedded or a custom endpoint never asks the EC2 instance-metadata service.
+
+    boto3's credential chain (and the AWS SDK inside pyarrow) otherwise connects to
+    169.254.169.254 when no key is in the environment, even for an endpoint on 127.0.0.1
+    (TRAPS.md).  Only an explicit real-AWS flag lets the chain use it.
+    """
+    if not (config.getoption("--s3-real-aws", False) or config.getoption("--ddb-allow-real", False)):
+        os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 
 def suite_config(config: pytest.Config) -> SuiteConfig:
@@ -129,6 +146,24 @@ def skips_reported() -> Iterator[None]:
         pytest.skip(str(exc))
 
 
+_INTERRUPTED_KEY = "_storagebench_interrupted"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
+    """An interrupted session (Ctrl-C, or a signal ``storagebench run`` turns into one) still ends
+    cleanly: pytest-benchmark would crash writing a case that was cut off before its first round
+    (``min() arg is an empty sequence``) and skip the fixture teardown that stops the servers.
+    Such cases are dropped and the JSON is marked ``"complete": false``."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        setattr(session.config, _INTERRUPTED_KEY, True)
+        bench_session = getattr(session.config, "_benchmarksession", None)
+        if bench_session is not None:
+            bench_session.benchmarks[:] = [b for b in bench_session.benchmarks
+                                           if getattr(getattr(b, "stats", None), "data", None)]
+    return (yield)
+
+
 def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict) -> None:
     cfg = suite_config(config)
     harness: Harness | None = getattr(config, _HARNESS_KEY, None)
@@ -145,6 +180,7 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_
     outcomes = [o.as_json() for src in getattr(config, _OUTCOME_SOURCES, []) for o in src.outcomes]
     output_json["storagebench"] = {
         "schema_version": SCHEMA_VERSION,
+        "complete": not getattr(config, _INTERRUPTED_KEY, False),
         "profile": cfg.profile.name,
         "rows": cfg.profile.rows,
         "rounds": cfg.profile.rounds,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -100,7 +102,10 @@ def test_real_endpoint_needs_the_explicit_flag():
         start_backend("endpoint", BackendOptions())
 
 
-def test_unreachable_endpoint_fails_fast_and_names_it():
+def test_unreachable_endpoint_fails_fast_and_names_it(monkeypatch):
+    # A custom endpoint needs credentials from the standard chain before it starts (issue 9).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     backend = start_backend("endpoint", BackendOptions(endpoint_url=f"http://127.0.0.1:{dynalite.free_port()}",
                                                        allow_real=True))
     backend.credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -132,15 +137,54 @@ def test_backend_that_never_answers_times_out(tmp_path):
         dynalite.start(BackendOptions(startup_timeout=2), node_dir=tmp_path)
 
 
-def test_npm_install_failure_is_reported(tmp_path, monkeypatch):
+def _fake_npm(tmp_path, script: str):
     fake_npm = tmp_path / "bin" / "npm"
     fake_npm.parent.mkdir()
-    fake_npm.write_text("#!/bin/sh\necho 'npm ERR! 404 Not Found - dynalite@99' >&2\nexit 1\n")
+    fake_npm.write_text("#!/bin/sh\n" + script)
     fake_npm.chmod(fake_npm.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", str(fake_npm.parent))
-    (tmp_path / "package.json").write_text("{}")
-    with pytest.raises(BackendStartError, match="`npm install` in .* failed \\(exit 1\\): npm ERR! 404"):
-        dynalite.ensure_installed(tmp_path, timeout=30)
+    return fake_npm.parent
+
+
+def test_npm_install_failure_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(_fake_npm(tmp_path, "echo 'npm ERR! 404 Not Found - dynalite@99' >&2\nexit 1\n")))
+    with pytest.raises(BackendStartError, match="`npm ci` in .* failed \\(exit 1\\): npm ERR! 404"):
+        dynalite.install(tmp_path / "node", timeout=30)
+
+
+def test_missing_dynalite_is_a_skip_reason_naming_the_setup_command(tmp_path):
+    with pytest.raises(BackendUnavailable, match="not installed in .*run `python3 -m storagebench setup`"):
+        dynalite.ensure_installed(tmp_path)
+
+
+def test_setup_installs_outside_the_source_tree(tmp_path, monkeypatch):
+    """`storagebench setup` runs npm ci in the per-user folder with the shipped lock file; the
+    repository gains no node_modules, and a run afterwards finds the install."""
+    repo = Path(__file__).resolve().parents[1]
+    before = (repo / "node_modules").exists()
+    # A stand-in npm that "installs" dynalite where it is run (checks it got the lock file).
+    script = ("test -f package-lock.json || { echo 'no lock' >&2; exit 9; }\n"
+              "mkdir -p node_modules/dynalite && echo '// cli' > node_modules/dynalite/cli.js\n")
+    monkeypatch.setenv("PATH", str(_fake_npm(tmp_path, script)) + ":" + os.environ["PATH"])
+    node_dir = tmp_path / "cache" / "node"
+    monkeypatch.setenv("STORAGEBENCH_NODE_DIR", str(node_dir))
+    from storagebench.cli import main
+
+    assert main(["setup"]) == 0
+    assert dynalite.ensure_installed(dynalite.default_node_dir()) == node_dir / "node_modules" / "dynalite" / "cli.js"
+    assert (node_dir / "package-lock.json").read_bytes() == (dynalite.MANIFEST_DIR / "package-lock.json").read_bytes()
+    assert (repo / "node_modules").exists() == before
+    # An install from another lock file is not silently used.
+    (node_dir / "package-lock.json").write_text("{}")
+    with pytest.raises(BackendUnavailable, match="another package-lock.json"):
+        dynalite.ensure_installed(node_dir)
+
+
+def test_setup_without_npm_says_so_and_does_not_fail(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm here
+    from storagebench.cli import main
+
+    assert main(["setup", "--node-dir", str(tmp_path / "n")]) == 0
+    assert "dynalite not installed: npm is not on PATH" in capsys.readouterr().err
 
 
 def test_session_refuses_to_delete_tables_it_did_not_create():

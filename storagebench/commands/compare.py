@@ -1,12 +1,14 @@
 """``storagebench compare A.json B.json``: per-case ratio of medians, changes inside the noise
-(overlapping interquartile ranges) marked as such."""
+(overlapping interquartile ranges) marked as such.  Runs with no case in common are refused;
+runs whose setup differs (rows, profile, machine, library versions) get a warning as the first
+line."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from storagebench.report.compare import compare_markdown, compare_runs
+from storagebench.report.compare import compare_markdown, compare_runs, warning_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,14 +23,17 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    c = compare_runs(args.a, args.b)
+    c = compare_runs(args.a, args.b)  # refuses runs with no case in common
+    console = Console()
+    warning = warning_line(c)
+    if warning:  # first line, loud: the ratios may be about the setup, not the code
+        console.print(warning, style="bold red", markup=False, highlight=False)
     table = RichTable(title=c.table.title)
     for col in c.table.columns:
         table.add_column(col)
     styles = {"slower": "red", "faster": "green", "within noise": "dim"}
     for row in c.table.rows:
         table.add_row(*[str(x) for x in row], style=styles.get(row[-1]))
-    console = Console()
     console.print(table)
     for note in c.table.notes:
         console.print(note)

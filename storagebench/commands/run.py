@@ -1,28 +1,41 @@
 """``storagebench run``: run the benchmarks through pytest-benchmark, keep the run, summarise it.
 
 The benchmarks are the ones in ``benchmarks/`` (the same files ``pytest benchmarks/`` runs), one
-suite per ``benchmarks/test_<suite>.py``.  The run's pytest-benchmark JSON is written to a
-temporary file and moved into ``results/runs/`` with ``os.replace`` only when the run ends, so
-an interrupted or crashed run never leaves a half-written file next to earlier runs and never
-overwrites one (each run gets a new timestamped name).  pytest's own output goes to a log file
-beside the run; the terminal shows a progress bar and, at the end, a summary table.
+suite per ``benchmarks/test_<suite>.py``.  How the run's files are kept is
+:mod:`storagebench.runfiles`: a unique id per run, the JSON published under its final name only
+when the run ends, a log of pytest's output (secrets in URLs removed), the report in a folder of
+its own.  The terminal shows a progress bar and, at the end, a summary table.
+
+Every way a run can end is one clear ending:
+
+* a command line that is wrong: one line naming the option, exit 2, no file left behind (the
+  numeric options are parsed by :mod:`storagebench.options`; pytest's own checks of the suites'
+  options run before anything starts, and the log of a rejected command line is removed);
+* Ctrl-C, SIGTERM or SIGHUP: pytest stops at the current case and tears its fixtures down
+  (moto and dynalite stopped, temporary folders removed, forked memory passes killed); the run's
+  JSON is discarded, earlier runs are untouched; exit 130, 143 or 129 (128 + the signal);
+* nothing measured (every case skipped or failed): the reasons on the screen, exit 1, no run.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import json
-import os
+import signal
 import sys
+import threading
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from formats.base import StorageBenchInputError
+from storagebench import options, urls
+from storagebench.runfiles import RunFiles
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_DIR = REPO_ROOT / "benchmarks"
@@ -32,13 +45,14 @@ DEFAULT_RUNS_DIR = REPO_ROOT / "results" / "runs"
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("run", help="run the benchmarks and write results/runs/<run>.json")
     p.add_argument("--profile", default="quick", help="quick | standard | full (default quick)")
-    p.add_argument("--rows", type=int, help="rows per generated dataset (overrides the profile)")
+    p.add_argument("--rows", type=options.rows,
+                   help="rows per generated dataset (overrides the profile; bounded by this machine's memory)")
     p.add_argument("--formats", default="", help="comma list of formats (default: all)")
     p.add_argument("--datasets", default="", help="comma list of generated datasets (default: all)")
     p.add_argument("--dataset", action="append", default=[], metavar="PATH",
                    help="your own data file as a dataset (repeatable)")
     p.add_argument("--compressions", default="", help="comma list of compressions")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=options.seed, default=42, help="data seed (default 42)")
     p.add_argument("--suites", default="", help=f"comma list of suites (default: all): {', '.join(suite_names())}")
     p.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
     p.add_argument("--runs-dir", default=str(DEFAULT_RUNS_DIR), help="where run JSON files go")
@@ -67,7 +81,7 @@ def pytest_arguments(args: argparse.Namespace, json_path: Path) -> list[str]:
     out += ["--profile", args.profile, "--seed", str(args.seed),
             f"--benchmark-json={json_path}", "--benchmark-quiet", "-p", "no:cacheprovider",
             "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml")]
-    if args.rows:
+    if args.rows is not None:
         out += ["--rows", str(args.rows)]
     for flag in ("formats", "datasets", "compressions"):
         if getattr(args, flag):
@@ -86,8 +100,12 @@ class _Progress:
         self.progress = progress
         self.task: Any = None
         self.failed: list[str] = []
-        self.skipped = 0
+        self.skip_reasons: Counter[str] = Counter()
         self.passed = 0
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.skip_reasons.values())
 
     def pytest_collection_finish(self, session: Any) -> None:
         self.task = self.progress.add_task("benchmarks", total=len(session.items))
@@ -96,81 +114,168 @@ class _Progress:
         # A case ends at its call, or at setup when setup skipped or failed it.
         done = report.when == "call" or (report.when == "setup" and not report.passed)
         if report.skipped:
-            self.skipped += 1
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            self.skip_reasons[reason.removeprefix("Skipped: ")] += 1
         elif report.failed:
-            self.failed.append(f"{report.nodeid}: {str(report.longrepr).splitlines()[-1] if report.longrepr else ''}")
+            self.failed.append(f"{report.nodeid}: {_error_line(report)}")
         elif report.when == "call":
             self.passed += 1
         if done and self.task is not None:
             self.progress.update(self.task, advance=1, description=report.nodeid.split("::")[-1][:60])
 
 
+def _error_line(report: Any) -> str:
+    """The failure's own message: pytest's last ``E   `` line, else the report's last line."""
+    lines = str(report.longreprtext or "").strip().splitlines()
+    errors = [ln[1:].strip() for ln in lines if ln.startswith("E ")]
+    return urls.redact_text((errors or lines or [""])[-1])
+
+
+class _StopSignals:
+    """SIGINT, SIGTERM and SIGHUP all stop the run the way Ctrl-C does.
+
+    The first signal raises KeyboardInterrupt in the main thread: pytest then ends the session,
+    tears down its fixtures (servers, child processes, temporary folders) and returns
+    ``ExitCode.INTERRUPTED``.  Further signals are ignored so that a second Ctrl-C cannot cut
+    that cleanup short.  Outside the main thread (an embedding program) nothing is installed.
+    """
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum is None:
+            self.signum = signum
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> "_StopSignals":
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def exit_code(self) -> int:
+        return 128 + int(self.signum or signal.SIGINT)
+
+    def name(self) -> str:
+        return signal.Signals(self.signum or signal.SIGINT).name
+
+
+@contextlib.contextmanager
+def _captured(log: Any) -> Iterator[None]:
+    """pytest's stdout and stderr (usage errors, warnings) both go to the log."""
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        yield
+
+
 def run(args: argparse.Namespace) -> int:
     import pytest
 
-    console = Console(stderr=True)
-    runs_dir = Path(args.runs_dir)
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    final = _unique(runs_dir / f"{stamp}-{args.profile}.json")
-    partial = final.with_name(f".{final.name}.partial")
-    log_path = final.with_suffix(".log")
-    pytest_args = pytest_arguments(args, partial)
+    from storagebench.profiles import get_profile
 
+    # Everything that can be checked without pytest is checked before a file is created.
+    get_profile(args.profile)
+    suite_files(args.suites)
+    files = RunFiles(Path(args.runs_dir), args.profile)
+    console = Console(file=sys.stderr)  # bound now: stderr is redirected to the log below
     progress = Progress(TextColumn("{task.description:<60}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, transient=False)
     plugin = _Progress(progress)
+    stop = _StopSignals()
+    code: int
     try:
-        with open(log_path, "w") as log, progress, contextlib.redirect_stdout(log):
-            code = pytest.main(pytest_args, plugins=[plugin])
+        with stop:
+            try:
+                with files.open_log() as log, progress, _captured(log):
+                    code = pytest.main(pytest_arguments(args, files.partial), plugins=[plugin])
+            except KeyboardInterrupt:  # a signal outside pytest's session (start-up, shutdown)
+                code = pytest.ExitCode.INTERRUPTED
+                stop.signum = stop.signum or signal.SIGINT
     except BaseException:
-        partial.unlink(missing_ok=True)
+        files.discard()
         raise
+    if stop.signum is not None or code == pytest.ExitCode.INTERRUPTED:
+        files.discard()
+        console.print(f"storagebench: interrupted ({stop.name()}): this run was discarded, earlier runs "
+                      f"are untouched (log: {files.log})")
+        return stop.exit_code()
     if code == pytest.ExitCode.USAGE_ERROR:
-        partial.unlink(missing_ok=True)
-        raise StorageBenchInputError(_usage_message(log_path))
-    if not partial.exists():
-        console.print(f"[red]no results written (pytest exit {int(code)}); see {log_path}[/red]")
-        return int(code) or 1
-    _check_json(partial)
-    os.replace(partial, final)  # atomic: the run appears whole or not at all
-    console.print(f"run saved: {final}  (pytest log: {log_path})")
+        files.discard()
+        message = _usage_message(files.log)
+        files.drop_log()  # a rejected command line leaves nothing behind
+        raise StorageBenchInputError(message)
+    if not files.has_results():
+        files.discard()
+        return _nothing_measured(int(code), plugin, files, console)
+    final = files.publish()
+    console.print(f"run saved: {final}  (pytest log: {files.log})")
     console.print(f"{plugin.passed} measured, {plugin.skipped} skipped (reasons in the JSON), "
                   f"{len(plugin.failed)} failed")
     for line in plugin.failed[:20]:
-        console.print(f"[red]FAILED[/red] {line}")
+        console.print(f"[red]FAILED[/red] {line}", markup=True, highlight=False)
     print_summary(final, Console(width=None if sys.stdout.isatty() else 200))
+    status = 0 if not plugin.failed else 1
     if not args.no_report:
-        _build_report(final, console)
-    return 0 if not plugin.failed else 1
+        status = _build_report(final, files.report_dir, console) or status
+    return status
 
 
-def _unique(path: Path) -> Path:
-    n = 1
-    candidate = path
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
+def _nothing_measured(code: int, plugin: _Progress, files: RunFiles, console: Console) -> int:
+    """No JSON: say why in one line (skip reasons, failure reasons, or pytest's own error)."""
+    import pytest
+
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        files.drop_log()
+        raise StorageBenchInputError("no benchmark matches this selection (--suites, --formats, --datasets, "
+                                     "-k ...); nothing was run")
+    if plugin.failed:
+        reasons = Counter(line.split(": ", 1)[-1] for line in plugin.failed)
+        why = "; ".join(f"{r} ({n}x)" for r, n in reasons.most_common(3))
+        console.print(f"storagebench: error: nothing was measured: {len(plugin.failed)} case(s) failed: {why} "
+                      f"(log: {files.log})", markup=False, highlight=False)
+    elif plugin.skip_reasons:
+        why = "; ".join(f"{r} ({n}x)" for r, n in plugin.skip_reasons.most_common(3))
+        console.print(f"storagebench: error: nothing was measured: all {plugin.skipped} case(s) were skipped: "
+                      f"{urls.redact_text(why)} (log: {files.log})", markup=False, highlight=False)
+    else:
+        console.print(f"storagebench: error: no results written (pytest exit {code}): "
+                      f"{_last_error(files.log)} (log: {files.log})", markup=False, highlight=False)
+    return 1
 
 
-def _check_json(path: Path) -> None:
-    with open(path) as f:
-        json.load(f)  # raises if pytest-benchmark wrote something broken
+def _last_error(log_path: Path) -> str:
+    lines = [ln.strip() for ln in log_path.read_text(errors="replace").splitlines()
+             if "Error" in ln or "error" in ln]
+    return lines[-1][:300] if lines else "see the log"
 
 
 def _usage_message(log_path: Path) -> str:
-    lines = [ln for ln in log_path.read_text().splitlines() if "error" in ln.lower()]
-    text = lines[-1] if lines else f"pytest rejected the arguments (see {log_path})"
-    return text.replace("ERROR: ", "").replace("storagebench: ", "")
+    lines = [ln for ln in log_path.read_text(errors="replace").splitlines() if "error" in ln.lower()]
+    text = lines[-1] if lines else "pytest rejected the arguments"
+    return urls.redact_text(text.replace("ERROR: ", "").replace("storagebench: ", "").replace(
+        "pytest: error: ", "").replace("__main__.py: error: ", ""))
 
 
-def _build_report(run_path: Path, console: Console) -> None:
+def _build_report(run_path: Path, out_dir: Path, console: Console) -> int:
+    """The run's report in its own folder (concurrent runs never overwrite each other's)."""
     from storagebench.report import build_report  # imported here: only runs that report pay for it
 
-    paths = build_report([run_path], REPO_ROOT / "results")
+    try:
+        paths = build_report([run_path], out_dir)
+    except StorageBenchInputError as exc:
+        console.print(f"storagebench: error: the run is saved ({run_path}) but its report failed: {exc}",
+                      markup=False, highlight=False)
+        return 1
     for p in paths:
         console.print(f"report: {p}")
+    return 0
 
 
 def print_summary(run_path: Path, console: Console) -> None:
@@ -198,8 +303,9 @@ def print_summary(run_path: Path, console: Console) -> None:
             row["fidelity"].add(info.get("fidelity"))
     if not rows:
         return
+    shown = {ds for ds, _ in rows}
     table = Table(title=f"Local formats: best of each ({data['storagebench']['profile']} profile, "
-                        f"{data['storagebench']['rows']} rows)")
+                        f"{_row_counts(data, shown)})")
     for col in ("dataset", "format", "smallest file", "fastest write (values kept)", "fastest lossless full read",
                 "fidelity seen"):
         table.add_column(col)
@@ -209,3 +315,14 @@ def print_summary(run_path: Path, console: Console) -> None:
         read = f"{row['read'][0] * 1e3:.1f} ms ({row['read'][1]})" if row["read"] else "no lossless read"
         table.add_row(ds, fmt, size, write, read, ", ".join(sorted(f for f in row["fidelity"] if f)))
     console.print(table)
+
+
+def _row_counts(data: dict[str, Any], shown: set[str]) -> str:
+    """'5,000 rows', or each dataset's own count when they differ (a user's file has its own)."""
+    described = data.get("storagebench", {}).get("datasets", {}) or {}
+    counts = {name: d["rows"] for name, d in described.items() if name in shown and d.get("rows") is not None}
+    if counts and len(set(counts.values())) == 1:
+        return f"{next(iter(counts.values())):,} rows"
+    if counts:
+        return ", ".join(f"{name}: {rows:,} rows" for name, rows in sorted(counts.items()))
+    return f"{data['storagebench'].get('rows', 0):,} rows"

@@ -5,10 +5,21 @@ a ``.parquet`` file that is really CSV is an error naming both, not a confusing 
 traceback.  The projection workload reads the first two columns; the predicate workload takes
 the middle tenth (45%..55% quantiles) of the first orderable column (int, float, timestamp,
 date).  A file with no orderable column gets no predicate workload (skipped with that reason).
+
+CSV is read the way a user's tools read it, and the choices are recorded in the dataset's
+description (and so in the run JSON): the delimiter is sniffed (``,`` ``;`` tab ``|``) from the
+first 64 KiB; a file that still reads as one column whose header holds ``;`` or a tab is refused
+with a hint; empty fields (and pyarrow's usual null markers such as ``NA``, ``NULL``) are null in
+every column, strings included, as pandas and most engines read them.
+
+Each file of a run gets a unique dataset name (:func:`name_files`): its stem (``file:penguins``),
+or its file name when two files share a stem (``file:penguins.csv`` and
+``file:penguins.parquet``), or the parent folder's name in front when file names collide too.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import os
 from pathlib import Path
@@ -70,6 +81,37 @@ def _is_gzip(path: Path) -> bool:
         return f.read(2) == b"\x1f\x8b"
 
 
+_NAMES: dict[str, str] = {}  # resolved path -> the run's unique label for that file
+CSV_DELIMITERS = ",;\t|"
+CSV_SAMPLE_BYTES = 64 * 1024
+
+
+def _key(path_text: str) -> str:
+    return str(Path(path_text).expanduser().resolve())
+
+
+def name_files(paths: list[str]) -> None:
+    """Give each of the run's files a unique label (see the module docstring)."""
+    resolved = [Path(_key(p)) for p in dict.fromkeys(paths)]
+    for candidates in (lambda p: p.name.split(".")[0] or "file", lambda p: p.name,
+                       lambda p: f"{p.parent.name}-{p.name}"):
+        labels = [candidates(p) for p in resolved]
+        if len(set(labels)) == len(labels):
+            break
+    seen: dict[str, int] = {}
+    for path, label in zip(resolved, labels):
+        seen[label] = seen.get(label, 0) + 1
+        _NAMES[str(path)] = label if seen[label] == 1 else f"{label}-{seen[label]}"
+    # A dataset loaded before its name was known must not keep the old name.
+    for key in [k for k in _LOADED if k[0] in _NAMES and _LOADED[k].name != f"file:{_NAMES[k[0]]}"]:
+        del _LOADED[key]
+
+
+def file_label(path_text: str) -> str:
+    """The label of a user file in case ids, file names and the dataset name."""
+    return _NAMES.get(_key(path_text)) or (Path(path_text).name.split(".")[0] or "file")
+
+
 def load_file_dataset(path_text: str) -> Dataset:
     """The file as a dataset.  Loaded once per (path, size, mtime): the pytest options validate
     the file at start-up and the harnesses use it later, without reading it twice."""
@@ -115,18 +157,49 @@ def _load(path: Path) -> Dataset:
     if table.num_columns == 0:
         raise DatasetFileError(f"dataset file {path} has no columns")
     table = table.combine_chunks()
-    name = path.name.split(".")[0] or "file"
-    return Dataset(name=f"file:{name}", table=table, projection=tuple(table.column_names[:2]),
-                   predicate=middle_tenth_of(table), description=f"user file ({actual})",
+    how = _CSV_CHOICES.pop(str(path), "") if actual == "csv" else ""
+    return Dataset(name=f"file:{file_label(str(path))}", table=table, projection=tuple(table.column_names[:2]),
+                   predicate=middle_tenth_of(table), description=f"user file ({actual}{how})",
                    origin=str(path))
+
+
+_CSV_CHOICES: dict[str, str] = {}  # how the last read of a CSV path was done, for its description
+
+
+def sniff_delimiter(path: Path) -> str:
+    """The CSV delimiter the file's first lines show (``,`` when they show none)."""
+    opener = gzip.open if _is_gzip(path) else open
+    with opener(path, "rb") as f:
+        sample = f.read(CSV_SAMPLE_BYTES).decode("utf-8", errors="replace")
+    if len(sample) == CSV_SAMPLE_BYTES:  # keep whole lines only: a cut line confuses the sniffer
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def _read_csv(path: Path) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    delimiter = sniff_delimiter(path)
+    table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                           # Empty fields are null in string columns too (pyarrow's default keeps
+                           # them as ''), as pandas and most engines read them.
+                           convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+    header = table.column_names[0] if table.num_columns == 1 else ""
+    if table.num_columns == 1 and any(sep in header for sep in ";\t|"):
+        raise DatasetFileError(
+            f"dataset file {path} reads as one column named {header[:60]!r}: its delimiter could not be "
+            "told from the first lines; save it with ',' (or ';', tab, '|') used on every line")
+    shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
+    _CSV_CHOICES[str(path)] = f", delimiter {shown} (sniffed), empty fields and NA/NULL markers read as null"
+    return table
 
 
 def _read(path: Path, fmt: str) -> pa.Table:
     if fmt == "csv":
-        import pyarrow.csv as pacsv
-
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-        return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter))
+        return _read_csv(path)
     if fmt == "json":
         return _read_json(path)
     if fmt == "parquet":

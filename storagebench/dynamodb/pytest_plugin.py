@@ -28,6 +28,7 @@ from typing import Any, Iterator
 import pytest
 
 from formats.base import StorageBenchInputError, UnknownNameError
+from storagebench import options, urls
 from storagebench.dynamodb.backends import BackendOptions, backend_names, default_backends, get_backend
 from storagebench.dynamodb.bench import DynamoCase
 from storagebench.dynamodb.patterns import all_patterns, get_pattern
@@ -42,25 +43,17 @@ _CONFIG_KEY = "_storagebench_dynamodb"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("storagebench-dynamodb", "storagebench: DynamoDB access patterns")
     group.addoption("--ddb-backends", default="", help="comma list of DynamoDB backends (default: moto,dynalite)")
-    group.addoption("--ddb-sizes", default="", help="comma list of table sizes (default: per profile)")
-    group.addoption("--ddb-item-bytes", default="", help="comma list of item sizes in bytes, 0 = natural")
+    group.addoption("--ddb-sizes", type=options.table_sizes, default="",
+                    help="comma list of table sizes (default: per profile; bounded by this machine's memory)")
+    group.addoption("--ddb-item-bytes", type=options.item_sizes, default="",
+                    help="comma list of item sizes in bytes, 0 = natural (at most 400 KB)")
     group.addoption("--ddb-patterns", default="", help="comma list of access patterns (default: all)")
-    group.addoption("--ddb-rounds", type=int, default=None, help="latency samples per case")
-    group.addoption("--ddb-writers", type=int, default=4, help="parallel loader threads (default 4)")
+    group.addoption("--ddb-rounds", type=options.positive, default=None, help="latency samples per case")
+    group.addoption("--ddb-writers", type=options.positive, default=4, help="parallel loader threads (default 4)")
     group.addoption("--ddb-endpoint", default=None, help="endpoint URL for the 'endpoint' backend")
     group.addoption("--ddb-allow-real", action="store_true",
                     help="allow a non-embedded DynamoDB endpoint (real AWS bills the run)")
     group.addoption("--ddb-region", default="us-east-1", help="region for real AWS (default us-east-1)")
-
-
-def _ints(value: str, what: str) -> list[int]:
-    out = []
-    for part in (v.strip() for v in value.split(",") if v.strip()):
-        try:
-            out.append(int(float(part)))
-        except ValueError:
-            raise StorageBenchInputError(f"{what}: {part!r} is not a number") from None
-    return out
 
 
 class DynamoConfig:
@@ -76,17 +69,29 @@ class DynamoConfig:
         if "endpoint" in self.backends and not self.options.allow_real:
             raise StorageBenchInputError("--ddb-backends endpoint needs --ddb-allow-real (a non-embedded endpoint "
                                          "is used only when you say so)")
+        if "endpoint" in self.backends:
+            from storagebench.dynamodb.backends import endpoint
+
+            url = self.options.endpoint_url
+            if url is not None and not (url.startswith(("http://", "https://")) and urls.normalised_host(url)):
+                raise StorageBenchInputError(f"--ddb-endpoint {urls.redact_url(url)!r} is not an http(s) URL "
+                                             "like http://127.0.0.1:8000")
+            if url is not None and urls.redact_url(url) != url:
+                raise StorageBenchInputError(f"--ddb-endpoint {urls.redact_url(url)} carries user info or a query "
+                                             "string: give just scheme://host:port and the key in "
+                                             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
+            endpoint.credentials(self.options)  # missing credentials: one line now, not per case
         rows = opt("--rows")
-        self.sizes_override = _ints(opt("--ddb-sizes"), "--ddb-sizes") or ([rows] if rows else [])
-        if any(s < 1 for s in self.sizes_override):
-            raise StorageBenchInputError("--ddb-sizes: table sizes must be >= 1")
-        self.item_bytes = _ints(opt("--ddb-item-bytes"), "--ddb-item-bytes") or list(
-            ITEM_BYTES.get(self.profile, (0,)))
+        # Sizes and item bytes arrive parsed and bounded (storagebench.options); --rows gives one
+        # table size, so it must also fit the table bound.
+        self.sizes_override = list(opt("--ddb-sizes")) or ([rows] if rows else [])
+        if rows and not opt("--ddb-sizes") and rows > options.max_items():
+            raise StorageBenchInputError(f"--rows {rows:,} is also the DynamoDB table size and must be <= "
+                                         f"{options.max_items():,} items here (or give --ddb-sizes)")
+        self.item_bytes = list(opt("--ddb-item-bytes")) or list(ITEM_BYTES.get(self.profile, (0,)))
         names = [p.strip() for p in opt("--ddb-patterns").split(",") if p.strip()]
         self.patterns = [get_pattern(n) for n in names] if names else all_patterns()
         self.rounds = opt("--ddb-rounds") or ROUNDS.get(self.profile, ROUNDS["quick"])
-        if self.rounds < 1 or opt("--ddb-writers") < 1:
-            raise StorageBenchInputError("--ddb-rounds and --ddb-writers must be >= 1")
         self.writers = opt("--ddb-writers")
 
     def sizes(self, backend: str) -> list[int]:

@@ -24,6 +24,7 @@ NOISY_CV = 0.10  # coefficient of variation above which a figure is flagged as n
 
 STAT_KEYS = ("min", "max", "mean", "median", "iqr", "q1", "q3", "stddev")
 ID_COLUMNS = ("run", "status", "case", "fullname", "group", "reason")
+READ_COLUMNS = ("read_kind", "writer_engine", "reader_engine")
 
 
 def _cell(value: Any) -> Any:
@@ -74,6 +75,9 @@ def cases_frame(runs: Iterable[Run]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=list(ID_COLUMNS))
+    for col in READ_COLUMNS:  # a run without reads (``-k test_write``): the sections still find them
+        if col not in frame.columns:
+            frame[col] = None
     first = [c for c in ID_COLUMNS if c in frame.columns]
     frame = frame[first + [c for c in frame.columns if c not in first]]
     # Mixed-type object columns (None next to numbers) are made uniform for Parquet.

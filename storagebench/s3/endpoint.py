@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from storagebench import aws
+from storagebench import aws, urls
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.s3.counting import RequestCounter
-from storagebench.s3.errors import S3ConfigError, S3Error, S3RealAwsNotAllowed, translate
+from storagebench.s3.errors import S3ConfigError, S3EndpointUnreachable, S3Error, S3RealAwsNotAllowed, translate
 
 EMBEDDED = "embedded"
 ENV = "env"
@@ -65,9 +66,8 @@ class ResolvedEndpoint:
 
 
 def _is_aws_url(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.endswith(".amazonaws.com") or host == "amazonaws.com" or host.endswith(
-        ".amazonaws.com.cn")
+    """Real AWS, after normalising the host (case, trailing dot; amazonaws.com, .com.cn, api.aws)."""
+    return urls.is_aws_url(url)
 
 
 def resolve(spec: EndpointSpec, environ: dict[str, str] | None = None) -> ResolvedEndpoint:
@@ -87,9 +87,20 @@ def resolve(spec: EndpointSpec, environ: dict[str, str] | None = None) -> Resolv
             raise S3ConfigError("--s3-endpoint env: neither AWS_ENDPOINT_URL_S3 nor AWS_ENDPOINT_URL is set")
     else:
         url = spec.endpoint
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise S3ConfigError(f"S3 endpoint {_redact(url)!r} is not an http(s) URL like http://127.0.0.1:9000")
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise S3ConfigError(f"--s3-endpoint {_redact(url)!r} is not an http(s) URL like http://127.0.0.1:9000")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        # S3 signs requests with a key pair: a password or token in the URL is never used, and a
+        # secret in a URL ends up in logs.  Refused, shown without the secret.
+        raise S3ConfigError(f"--s3-endpoint {_redact(url)} carries user info or a query string: give just "
+                            "scheme://host:port and the key in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                            "or --s3-profile")
     if _is_aws_url(url):
         if not spec.real_aws:
             raise S3RealAwsNotAllowed(
@@ -101,13 +112,48 @@ def resolve(spec: EndpointSpec, environ: dict[str, str] | None = None) -> Resolv
     return ResolvedEndpoint("custom", url, spec.bucket, spec.region, spec.profile)
 
 
+def check_reachable(resolved: ResolvedEndpoint, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """A custom endpoint must accept a TCP connection: checked at start-up, one clear line."""
+    if resolved.kind != "custom" or not resolved.url:
+        return
+    parts = urlsplit(resolved.url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise S3EndpointUnreachable(
+            f"--s3-endpoint {_redact(resolved.url)} is unreachable ({reason}); start the server or fix "
+            "the URL") from None
+
+
+def standard_credentials(resolved: ResolvedEndpoint) -> dict[str, str]:
+    """Credentials for a custom or AWS endpoint from the standard chain or ``--s3-profile``.
+
+    On a custom endpoint the chain never asks the EC2 instance-metadata service (the plugin sets
+    AWS_EC2_METADATA_DISABLED unless real AWS is allowed): a missing key is one clear line, not a
+    connection to 169.254.169.254.
+    """
+    from botocore.exceptions import BotoCoreError, ProfileNotFound
+
+    label = _redact(resolved.url)
+    try:
+        creds = aws.chain_credentials(resolved.profile)
+    except ProfileNotFound:
+        raise S3ConfigError(f"--s3-profile {resolved.profile!r}: AWS profile not found") from None
+    except BotoCoreError as exc:
+        raise S3ConfigError(f"AWS credentials for S3 endpoint {label} could not be read: {exc}") from None
+    if creds is None:
+        raise S3ConfigError(f"no AWS credentials found for S3 endpoint {label}: set "
+                            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --s3-profile")
+    return creds
+
+
 def _redact(url: str | None) -> str:
-    """scheme://host:port only: user:password@ and query strings never reach results or logs."""
+    """scheme://host:port/path only: user:password@ and query strings never reach results or logs."""
     if not url:
         return "(AWS default endpoint)"
-    p = urlsplit(url)
-    port = f":{p.port}" if p.port else ""
-    return f"{p.scheme}://{p.hostname}{port}"
+    return urls.redact_url(url)
 
 
 def run_id() -> str:
@@ -177,22 +223,7 @@ class S3Target:
         return self
 
     def _standard_credentials(self) -> dict[str, str]:
-        import boto3
-        from botocore.exceptions import ProfileNotFound
-
-        try:
-            session = boto3.session.Session(profile_name=self.resolved.profile)
-        except ProfileNotFound:
-            raise S3ConfigError(f"AWS profile {self.resolved.profile!r} not found") from None
-        creds = session.get_credentials()
-        if creds is None:
-            raise S3ConfigError(f"no AWS credentials found for S3 endpoint {self.endpoint_label}: set "
-                                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --s3-profile")
-        frozen = creds.get_frozen_credentials()
-        out = {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key}
-        if frozen.token:
-            out["aws_session_token"] = frozen.token
-        return out
+        return standard_credentials(self.resolved)
 
     def _claim_namespace(self) -> None:
         """Check the endpoint and bucket, then take a unique bucket or prefix for this run."""

@@ -6,9 +6,10 @@ suite finds backends only here (adding one means a module plus one name in ``_MO
 * ``moto``      moto's server in-process on 127.0.0.1 (zero setup).  Its Query loops over the
                 whole table and its ConsumedCapacity is a constant: the caveat travels with
                 every moto result.
-* ``dynalite``  the npm package pinned in the repo's package.json, a DynamoDB implementation on
+* ``dynalite``  the npm package pinned in storagebench/data/node/, a DynamoDB implementation on
                 LevelDB with real 1 MB pages and ConsumedCapacity computed from item sizes.
-                Started with Node on a free loopback port; skipped with a reason without Node.
+                Installed by ``storagebench setup``; started with Node on a free loopback port;
+                skipped with a reason without Node or without the install.
 * ``endpoint``  any DynamoDB endpoint, or real AWS: only when the user passes an explicit flag.
 
 A started backend is a :class:`RunningBackend`: its name, endpoint, what its numbers mean
@@ -22,6 +23,7 @@ from typing import Any, Callable
 
 from storagebench.dynamodb.client import DynamoClient
 from formats.registry import Registry
+from storagebench.urls import redact_url
 
 _MODULES = ("moto", "dynalite", "endpoint")
 
@@ -35,7 +37,6 @@ class BackendOptions:
     region: str = "us-east-1"
     node: str | None = None  # Node.js binary; None means the first "node" on PATH
     startup_timeout: float = 30.0
-    install_timeout: float = 300.0
 
 
 @dataclass
@@ -58,7 +59,8 @@ class RunningBackend:
         self._stop()
 
     def describe(self) -> dict[str, Any]:
-        return {"backend": self.name, "endpoint": self.endpoint_url or f"aws:{self.region}",
+        # Redacted: a URL's user:password@ or ?token= never reaches results.
+        return {"backend": self.name, "endpoint": redact_url(self.endpoint_url) or f"aws:{self.region}",
                 "backend_version": self.version, "startup_seconds": self.startup_seconds,
                 "reports_capacity": self.reports_capacity, "backend_caveat": self.caveat}
 

@@ -2,10 +2,16 @@
 
 Why it is here: unlike moto it pages Query/Scan at 1 MB and computes ConsumedCapacity from item
 sizes, so latency-vs-size slopes and capacity can be compared with DynamoDB's rules.  It is
-pinned in the repository's ``package.json`` / ``package-lock.json``.
+pinned in ``storagebench/data/node/package.json`` / ``package-lock.json`` (shipped with the
+package, so a non-editable install finds it too).
 
-Lifecycle: when ``node_modules/dynalite`` is missing and npm exists, the suite runs ``npm ci``
-(``npm install`` without a lock file) in the repository root; it starts ``node cli.js`` on a
+Install: ``python3 -m storagebench setup`` (a setup step, never a test or a run) copies the pinned
+manifest into a per-user folder (``$STORAGEBENCH_NODE_DIR``, else
+``$XDG_CACHE_HOME/storagebench/node``, else ``~/.cache/storagebench/node``) and runs ``npm ci``
+there: nothing is written into the source tree.  Without it the backend is unavailable, a
+recorded skip naming that command.
+
+Lifecycle: it starts ``node cli.js`` on a
 free 127.0.0.1 port with an in-memory store (tables ACTIVE at once), waits until ``GET /``
 answers "healthy" (bounded by ``startup_timeout``), and terminates the process at the end.
 Without Node.js the backend is unavailable (a skip with the reason); a start that fails raises
@@ -15,6 +21,7 @@ Without Node.js the backend is unavailable (a skip with the reason); a start tha
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -28,7 +35,9 @@ from storagebench.dynamodb.backends import BackendOptions, RunningBackend, backe
 from storagebench.dynamodb.errors import BackendStartError, BackendUnavailable
 from storagebench.moto_server import DUMMY_CREDENTIALS
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+MANIFEST_DIR = Path(__file__).resolve().parents[2] / "data" / "node"
+_MANIFEST_FILES = ("package.json", "package-lock.json")
+SETUP_COMMAND = "python3 -m storagebench setup"
 CAVEAT = ("dynalite: DynamoDB's API on LevelDB in one Node process on loopback; pages and "
           "ConsumedCapacity follow DynamoDB's rules, latency is this machine's, not the service's")
 
@@ -37,28 +46,72 @@ def cli_path(node_dir: Path) -> Path:
     return node_dir / "node_modules" / "dynalite" / "cli.js"
 
 
-def ensure_installed(node_dir: Path, timeout: float) -> Path:
-    """Install the pinned dynalite with npm if node_modules lacks it; return its cli.js."""
+def default_node_dir() -> Path:
+    """Where the Node backends are installed: a per-user folder, never the source tree."""
+    if os.environ.get("STORAGEBENCH_NODE_DIR"):
+        return Path(os.environ["STORAGEBENCH_NODE_DIR"]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "storagebench" / "node"
+
+
+def _manifest_matches(node_dir: Path) -> bool:
+    return all((node_dir / name).exists() and (node_dir / name).read_bytes() == (MANIFEST_DIR / name).read_bytes()
+               for name in _MANIFEST_FILES)
+
+
+def ensure_installed(node_dir: Path) -> Path:
+    """The installed dynalite's cli.js, or a skip reason naming the setup command.
+
+    A folder installed from another lock file (an older storagebench) counts as missing: the
+    pinned version is what the results record."""
     cli = cli_path(node_dir)
-    if cli.exists():
+    if not cli.exists():
+        raise BackendUnavailable(f"dynalite is not installed in {node_dir}: run `{SETUP_COMMAND}` "
+                                 "(needs Node.js >= 20 with npm)")
+    if (node_dir / "package-lock.json").exists() and not _manifest_matches(node_dir):
+        raise BackendUnavailable(f"dynalite in {node_dir} was installed from another package-lock.json "
+                                 f"than this storagebench pins: run `{SETUP_COMMAND}` again")
+    return cli
+
+
+def install(node_dir: Path | None = None, timeout: float = 300.0) -> Path:
+    """Install the pinned dynalite into ``node_dir`` with ``npm ci``; return its cli.js."""
+    node_dir = node_dir or default_node_dir()
+    cli = cli_path(node_dir)
+    if cli.exists() and _manifest_matches(node_dir):
         return cli
     npm = shutil.which("npm")
     if npm is None:
-        raise BackendUnavailable(f"dynalite is not installed in {node_dir / 'node_modules'} and npm is "
-                                 "not on PATH: install Node.js >= 20 with npm, then run `npm ci` there")
-    if not (node_dir / "package.json").exists():
-        raise BackendStartError(f"dynalite: no package.json in {node_dir} to install it from")
-    command = [npm, "ci" if (node_dir / "package-lock.json").exists() else "install",
-               "--no-audit", "--no-fund"]
+        raise BackendUnavailable("npm is not on PATH: install Node.js >= 20 with npm "
+                                 "(e.g. `apt-get install nodejs npm`) to use the dynalite backend")
     try:
-        done = subprocess.run(command, cwd=node_dir, capture_output=True, text=True, timeout=timeout)
+        node_dir.mkdir(parents=True, exist_ok=True)
+        for name in _MANIFEST_FILES:
+            shutil.copyfile(MANIFEST_DIR / name, node_dir / name)
+    except OSError as exc:
+        raise BackendStartError(f"dynalite: cannot write the Node manifest into {node_dir}: {exc.strerror or exc}") from None
+    command = [npm, "ci", "--no-audit", "--no-fund"]
+    try:
+        done = subprocess.run(command, cwd=node_dir, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise BackendStartError(f"dynalite: `{' '.join(command[:2])}` in {node_dir} took over {timeout:.0f} s") from None
+        raise BackendStartError(f"dynalite: `npm ci` in {node_dir} took over {timeout:.0f} s") from None
     if done.returncode != 0 or not cli.exists():
         tail = (done.stderr or done.stdout).strip()[-800:]
-        raise BackendStartError(f"dynalite: `npm {command[1]}` in {node_dir} failed "
-                                f"(exit {done.returncode}): {tail}")
+        raise BackendStartError(f"dynalite: `npm ci` in {node_dir} failed (exit {done.returncode}): {tail}")
     return cli
+
+
+def _die_with_parent() -> list[str]:
+    """A prefix that makes node receive SIGKILL when this process dies, however it dies.
+
+    The suite stops dynalite at teardown; this covers the ways teardown never runs (SIGKILL, a
+    crash), so no node process is left listening on 127.0.0.1.  util-linux's ``setpriv`` sets
+    the parent-death signal and execs node (no Python ``preexec_fn``, which is unsafe with the
+    moto server's threads running).  Without it the teardown alone stops node.
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
 
 
 def free_port() -> int:
@@ -77,17 +130,17 @@ def _healthy(url: str) -> bool:
 
 @backend("dynalite", "dynalite (npm, LevelDB): real 1 MB pages and ConsumedCapacity; needs Node.js")
 def start(options: BackendOptions, node_dir: Path | None = None) -> RunningBackend:
-    node_dir = node_dir or REPO_ROOT
+    node_dir = node_dir or default_node_dir()
     node = options.node or shutil.which("node")
     if node is None or not Path(node).exists():
         raise BackendUnavailable(f"dynalite needs Node.js >= 20 and {options.node or 'node'!r} was not found "
                                  "(install Node.js, e.g. `apt-get install nodejs npm`)")
-    cli = ensure_installed(node_dir, options.install_timeout)
+    cli = ensure_installed(node_dir)
     started = time.perf_counter()
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # stdout+stderr to a file: a full pipe cannot block it
     process = subprocess.Popen(
-        [node, str(cli), "--host", "127.0.0.1", "--port", str(port),
+        [*_die_with_parent(), node, str(cli), "--host", "127.0.0.1", "--port", str(port),
          "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=node_dir)
     url = f"http://127.0.0.1:{port}"
@@ -107,17 +160,18 @@ def start(options: BackendOptions, node_dir: Path | None = None) -> RunningBacke
         log.close()
 
     deadline = time.monotonic() + options.startup_timeout
-    while not _healthy(url + "/"):
-        if process.poll() is not None:
-            text = output()
-            stop()
-            raise BackendStartError(f"dynalite exited with code {process.returncode} before answering on "
-                                    f"{url} ({node} {cli}): {text}")
-        if time.monotonic() > deadline:
-            text = output()
-            stop()
-            raise BackendStartError(f"dynalite did not answer on {url} within {options.startup_timeout:.0f} s: {text}")
-        time.sleep(0.05)
+    try:
+        while not _healthy(url + "/"):
+            if process.poll() is not None:
+                raise BackendStartError(f"dynalite exited with code {process.returncode} before answering on "
+                                        f"{url} ({node} {cli}): {output()}")
+            if time.monotonic() > deadline:
+                raise BackendStartError(f"dynalite did not answer on {url} within "
+                                        f"{options.startup_timeout:.0f} s: {output()}")
+            time.sleep(0.05)
+    except BaseException:  # a start error, or Ctrl-C/SIGTERM while waiting: never leave node running
+        stop()
+        raise
     version = json.loads((cli.parent / "package.json").read_text()).get("version")
     return RunningBackend(
         name="dynalite", endpoint_url=url, region="us-east-1", credentials=dict(DUMMY_CREDENTIALS),
