@@ -14,8 +14,9 @@ with that hint.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 
@@ -28,6 +29,7 @@ from formats.base import (
     UnsupportedCaseError,
     WriteOptions,
     finish_arrow,
+    first_batch,
     stringify_unsupported,
 )
 
@@ -82,16 +84,71 @@ class AvroCodec(Codec):
         import fastavro
 
         with location.open_python_input() as f:
-            records = list(fastavro.reader(f))
-        table = pa.Table.from_pylist(records, schema=request.schema) if request.schema is not None \
-            else pa.Table.from_pylist(records)
-        return finish_arrow(table, request)
+            reader = fastavro.reader(f)
+            # The file's own (writer) schema decides the Arrow types, never the suite's schema:
+            # a timestamp-micros column is UTC, whatever zone name it was written from.
+            schema = arrow_schema(reader.writer_schema)
+            records = list(reader)
+        return finish_arrow(pa.Table.from_pylist(records, schema=schema), request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # One Avro container (schema from the first batch), fastavro pulling records batch by
+        # batch from a generator: only the batch being written is resident.
+        self.check_write_case(engine, options.compression)
+        import fastavro
+
+        first, rest = first_batch(batches, self.name)
+        records = (record for batch in itertools.chain([first], rest) for record in batch.records)
+        with location.open_output() as sink:
+            fastavro.writer(sink, fastavro.parse_schema(first.schema), records,
+                            codec=_FASTAVRO_CODEC[options.compression])
 
 
 @dataclass(frozen=True)
 class AvroRecords:
     schema: dict[str, Any]
     records: list[dict[str, Any]]
+
+
+_AVRO_PRIMITIVES = {
+    "boolean": pa.bool_(), "int": pa.int32(), "long": pa.int64(), "float": pa.float32(),
+    "double": pa.float64(), "string": pa.string(), "bytes": pa.binary(), "null": pa.null(),
+}
+_AVRO_LOGICAL = {
+    "timestamp-micros": pa.timestamp("us", tz="UTC"), "timestamp-millis": pa.timestamp("ms", tz="UTC"),
+    "local-timestamp-micros": pa.timestamp("us"), "local-timestamp-millis": pa.timestamp("ms"),
+    "date": pa.date32(), "time-micros": pa.time64("us"), "time-millis": pa.time32("ms"),
+}
+
+
+def arrow_schema(avro: dict[str, Any]) -> pa.Schema:
+    """The Arrow schema an Avro record schema (as fastavro parses it) describes."""
+    return pa.schema([pa.field(f["name"], _arrow_type(f["type"])) for f in avro["fields"]])
+
+
+def _arrow_type(t: Any) -> pa.DataType:
+    if isinstance(t, list):  # a union: ["null", X] is a nullable X
+        branches = [b for b in t if b != "null"]
+        if len(branches) != 1:
+            raise UnsupportedCaseError(f"avro: union {t} has no single Arrow type")
+        return _arrow_type(branches[0])
+    if isinstance(t, str):
+        if t not in _AVRO_PRIMITIVES:
+            raise UnsupportedCaseError(f"avro: no Arrow type for Avro type {t!r}")
+        return _AVRO_PRIMITIVES[t]
+    logical = t.get("logicalType")
+    if logical == "decimal":
+        return pa.decimal128(t["precision"], t.get("scale", 0))
+    if logical in _AVRO_LOGICAL:
+        return _AVRO_LOGICAL[logical]
+    if t["type"] == "record":
+        return pa.struct(list(arrow_schema(t)))
+    if t["type"] == "array":
+        return pa.list_(_arrow_type(t["items"]))
+    if t["type"] == "enum":
+        return pa.dictionary(pa.int32(), pa.string())
+    return _arrow_type(t["type"])
 
 
 def avro_schema(schema: pa.Schema, name: str = "Row") -> dict[str, Any]:

@@ -60,6 +60,10 @@ class EngineSpec:
     # False when the engine's thread pool does not survive fork() (polars, DuckDB): its peak
     # memory is then measured in a child forked from a clean process (storagebench.memory).
     fork_safe: bool = True
+    # A reader handed the written schema (ReadRequest.schema) instead of reading the file's own
+    # schema or inferring one.  A separate, labelled engine: its fidelity verdict says so, because
+    # it describes that read, not what the file holds for a user without the original schema.
+    reads_written_schema: bool = False
 
     def missing_requirement(self) -> str | None:
         """Return a skip reason with an install hint when a required module is absent."""
@@ -118,7 +122,9 @@ class WriteOptions:
 class ReadRequest:
     columns: tuple[str, ...] | None = None
     predicate: RangePredicate | None = None
-    schema: pa.Schema | None = None  # the written schema, for readers that take one (CSV/JSON)
+    # The written schema: set by the harness only for engines with ``reads_written_schema``;
+    # every other reader ignores it and reads the file's own schema or infers one.
+    schema: pa.Schema | None = None
     engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. pre_buffer for S3
 
 
@@ -395,9 +401,33 @@ class Codec(ABC):
         """Convert columns this format cannot store; every conversion is recorded."""
         return table, []
 
+    def writer_conversions(self, table: pa.Table, engine: str) -> list[Conversion]:
+        """Type changes one writer engine makes on its own when storing ``table`` (e.g. a
+        writer that stores nested columns as JSON text).  Recorded beside :meth:`prepare`'s."""
+        return []
+
     def to_arrow(self, result: Any) -> pa.Table:
         """Turn an engine's native result (Arrow table or pandas DataFrame) into Arrow."""
         return native_to_arrow(result)
+
+    # -- batched writing (the volume suite: files larger than memory) --------------------------
+    def batch_writer_input(self, batch: pa.Table, engine: str) -> Any:
+        """One batch in the shape :meth:`write_batches` takes (untimed setup, like writer_input)."""
+        return self.writer_input(batch, engine)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        """Write ``batches`` (from :meth:`batch_writer_input`) as ONE file (timed).
+
+        A format with a streaming writer overrides this so that only one batch is resident at a
+        time.  This default has none: it concatenates Arrow batches and writes them once through
+        :meth:`write`, so memory grows with the file (the volume suite measures and reports it).
+        """
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        if not isinstance(first, pa.Table):
+            raise UnsupportedCaseError(f"{self.name}: engine {engine!r} has no batched writer")
+        self.write(pa.concat_tables([first, *rest]), location, engine, options)
 
 
 def _registered_codec(name: str) -> "Codec":
@@ -518,3 +548,12 @@ def finish_arrow(table: pa.Table, request: ReadRequest) -> pa.Table:
     if request.columns is not None:
         table = table.select(list(request.columns))
     return table
+
+
+def first_batch(batches: Iterable[Any], fmt: str) -> tuple[Any, Iterator[Any]]:
+    """(first batch, iterator over the rest): streaming writers take the schema from the first."""
+    it = iter(batches)
+    try:
+        return next(it), it
+    except StopIteration:
+        raise UnsupportedCaseError(f"{fmt}: no batches to write (a file needs at least one batch)") from None

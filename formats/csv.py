@@ -8,14 +8,16 @@ no nesting and no statistics, so:
 * projection can skip converting columns but still parses every byte;
 * a predicate is always applied after reading (nothing to prune with).
 
-The pyarrow reader is given the written schema (``column_types``), as a careful engineer would;
-pandas readers are called with their defaults, the way most users call them, and the fidelity
-check names what that changes (timezones, nullable ints, decimals).
+Every reader infers the types from the text, as a user who has only the file does, and the
+fidelity check names what that changes (time-zone names, nullable ints, decimals, categoricals).
+``pyarrow-schema`` is the same pyarrow reader handed the written schema (``column_types``): a
+separate, labelled option showing what a reader who already knows the schema gets back.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -33,6 +35,7 @@ from formats.base import (
     finish_pandas,
     is_nested,
     columns_to_load,
+    first_batch,
     stringify_unsupported,
 )
 
@@ -49,6 +52,8 @@ class CsvCodec(Codec):
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS, projection=True),
         "pandas": EngineSpec("pandas", True, True, _COMPRESSIONS, projection=True),
         "pandas-pyarrow": EngineSpec("pandas-pyarrow", False, True, (), projection=True),
+        "pyarrow-schema": EngineSpec("pyarrow-schema", False, True, (), projection=True,
+                                     reads_written_schema=True),
     }
     quick_compressions = ("none",)
 
@@ -68,9 +73,10 @@ class CsvCodec(Codec):
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         compressed = location.path.endswith(".gz")
-        if engine == "pyarrow":
+        if engine in ("pyarrow", "pyarrow-schema"):
+            given = request.schema if engine == "pyarrow-schema" else None
             convert = pacsv.ConvertOptions(
-                column_types=request.schema if request.schema is not None else None,
+                column_types=given,
                 include_columns=columns_to_load(request) or [],  # [] means every column
             )
             return finish_arrow(pacsv.read_csv(compressed_input(location), convert_options=convert), request)
@@ -86,3 +92,18 @@ class CsvCodec(Codec):
                 compression="gzip" if compressed else None,
             )
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # One header, then each batch's rows appended through the (possibly gzip) stream.
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        with compressed_output(location, options.compression) as sink:
+            if engine == "pyarrow":
+                with pacsv.CSVWriter(sink, first.schema) as writer:
+                    for batch in itertools.chain([first], rest):
+                        writer.write_table(batch)
+                return
+            sink.write(first.to_csv(index=False).encode("utf-8"))
+            for frame in rest:
+                sink.write(frame.to_csv(index=False, header=False).encode("utf-8"))

@@ -8,7 +8,8 @@ predicate is applied after reading.
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.feather as feather
@@ -23,6 +24,7 @@ from formats.base import (
     finish_arrow,
     finish_pandas,
     columns_to_load,
+    first_batch,
 )
 
 _COMPRESSIONS = ("none", "lz4", "zstd")
@@ -59,3 +61,14 @@ class FeatherCodec(Codec):
             import pandas as pd
 
             return finish_pandas(pd.read_feather(f, columns=columns), request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # An Arrow IPC file takes record batches one at a time (one dictionary per column for
+        # the whole file: batches must share it, see the volume suite's pool).
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        ipc = pa.ipc.IpcWriteOptions(compression=None if options.compression == "none" else options.compression)
+        with location.open_output() as sink, pa.ipc.new_file(sink, first.schema, options=ipc) as writer:
+            for batch in itertools.chain([first], rest):
+                writer.write_table(batch, max_chunksize=options.row_group_size)

@@ -5,10 +5,11 @@ writers side by side: ``python`` (the standard library's ``json`` on the table's
 exact floats via repr, ISO timestamps with their offset, decimals as strings) and ``pandas``
 ``to_json`` with ``date_format="iso", date_unit="us", double_precision=15`` (its defaults write
 epoch *milliseconds* and 10 significant digits; even at its maximum of 15 digits some doubles
-do not round-trip, which the fidelity check reports).  Readers side by side: pyarrow.json (given the
-written schema, since it does not infer timestamps), pandas' default ujson reader and pandas
-with ``engine="pyarrow"``.  No projection push-down and no statistics: projection and predicate
-are applied after parsing every line.
+do not round-trip, which the fidelity check reports).  Readers side by side, each inferring types
+from the text as a user with only the file does: pyarrow.json, pandas' default ujson reader and
+pandas with ``engine="pyarrow"``.  ``pyarrow-schema`` is pyarrow.json handed the written schema
+(``explicit_schema``): a separate, labelled option.  No projection push-down and no statistics:
+projection and predicate are applied after parsing every line.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import datetime as dt
 import decimal
 import gzip
 import io
+import itertools
 import json
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.json as pajson
@@ -35,6 +37,7 @@ from formats.base import (
     compressed_output,
     finish_arrow,
     finish_pandas,
+    first_batch,
 )
 
 _COMPRESSIONS = ("none", "gzip")
@@ -51,6 +54,8 @@ class JsonLinesCodec(Codec):
         "pandas": EngineSpec("pandas", True, True, _COMPRESSIONS, projection=False),
         "pyarrow": EngineSpec("pyarrow", False, True, (), projection=False),
         "pandas-pyarrow": EngineSpec("pandas-pyarrow", False, True, (), projection=False),
+        "pyarrow-schema": EngineSpec("pyarrow-schema", False, True, (), projection=False,
+                                     reads_written_schema=True),
     }
 
     def writer_input(self, table: pa.Table, engine: str) -> Any:
@@ -71,9 +76,10 @@ class JsonLinesCodec(Codec):
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         compressed = location.path.endswith(".gz")
-        if engine == "pyarrow":
+        if engine in ("pyarrow", "pyarrow-schema"):
+            given = request.schema if engine == "pyarrow-schema" else None
             parse = pajson.ParseOptions(
-                explicit_schema=_json_readable_schema(request.schema),
+                explicit_schema=_json_readable_schema(given),
                 unexpected_field_behavior="infer",
             )
             return finish_arrow(pajson.read_json(compressed_input(location), parse_options=parse), request)
@@ -90,6 +96,18 @@ class JsonLinesCodec(Codec):
         else:
             frame = pd.read_json(io.BytesIO(data), lines=True)
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # JSON Lines files concatenate: each batch is encoded exactly as write() encodes a whole
+        # file, and its lines are appended to one (possibly gzip) stream.
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        with compressed_output(location, options.compression) as sink:
+            for batch in itertools.chain([first], rest):
+                encoded = Location.memory()
+                self.write(batch, encoded, engine, WriteOptions("none"))
+                sink.write(encoded.getvalue())
 
 
 def _json_default(value: Any) -> Any:

@@ -12,7 +12,8 @@ conversion is recorded (fidelity: lossy type).  Stripe size is set from the row-
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.orc as paorc
@@ -27,6 +28,7 @@ from formats.base import (
     finish_arrow,
     finish_pandas,
     columns_to_load,
+    first_batch,
     stringify_unsupported,
 )
 
@@ -54,15 +56,8 @@ class OrcCodec(Codec):
 
     def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
         self.check_write_case(engine, options.compression)
-        kwargs: dict[str, Any] = {
-            "compression": "uncompressed" if options.compression == "none" else options.compression
-        }
-        table = data
-        if options.row_group_size and table.num_rows:
-            bytes_per_row = max(1, table.nbytes // table.num_rows)
-            kwargs["stripe_size"] = max(_MIN_STRIPE_BYTES, bytes_per_row * options.row_group_size)
         with location.open_output() as sink:
-            paorc.write_table(table, sink, **kwargs)
+            paorc.write_table(data, sink, **_writer_options(options, data))
 
     def read(self, location: Location, engine: str, request: ReadRequest) -> Any:
         if engine == "pyarrow":
@@ -76,3 +71,27 @@ class OrcCodec(Codec):
         with location.open_input() as f:
             frame = pd.read_orc(f, columns=columns_to_load(request))
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # pyarrow's ORCWriter adds stripes batch by batch (stripe size as in write()).
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        with location.open_output() as sink:
+            writer = paorc.ORCWriter(sink, **_writer_options(options, first))
+            try:
+                for batch in itertools.chain([first], rest):
+                    writer.write(batch)
+            finally:
+                writer.close()
+
+
+def _writer_options(options: WriteOptions, sample: pa.Table) -> dict[str, Any]:
+    """pyarrow.orc writer keywords: compression, and a stripe size in bytes from the rows asked."""
+    kwargs: dict[str, Any] = {
+        "compression": "uncompressed" if options.compression == "none" else options.compression
+    }
+    if options.row_group_size and sample.num_rows:
+        bytes_per_row = max(1, sample.nbytes // sample.num_rows)
+        kwargs["stripe_size"] = max(_MIN_STRIPE_BYTES, bytes_per_row * options.row_group_size)
+    return kwargs

@@ -17,7 +17,8 @@ files (TRAPS.md), and only the value-level fidelity check catches that.
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,12 +26,14 @@ import pyarrow.parquet as pq
 from formats import register
 from formats.base import (
     Codec,
+    Conversion,
     EngineSpec,
     Location,
     ReadRequest,
     WriteOptions,
     finish_pandas,
     columns_to_load,
+    first_batch,
 )
 
 _PYARROW_COMPRESSIONS = ("none", "snappy", "gzip", "brotli", "zstd", "lz4")
@@ -90,6 +93,20 @@ class ParquetCodec(Codec):
             open_with=lambda path, mode="wb": location.open_output(),
         )
 
+    def writer_conversions(self, table: pa.Table, engine: str) -> list[Conversion]:
+        """What fastparquet changes (see writer_input); pyarrow stores every Arrow type."""
+        if engine != "fastparquet":
+            return []
+        out = []
+        for f in table.schema:
+            if pa.types.is_date(f.type):
+                out.append(Conversion(f.name, str(f.type), "timestamp[ms]",
+                                      "fastparquet cannot write datetime.date; stored as datetime64"))
+            elif pa.types.is_nested(f.type):
+                out.append(Conversion(f.name, str(f.type), "string (JSON text)",
+                                      "fastparquet stores nested columns as JSON text"))
+        return out
+
     def writer_input(self, table: pa.Table, engine: str) -> Any:
         if engine != "fastparquet":
             return table
@@ -135,6 +152,20 @@ class ParquetCodec(Codec):
             filters=request.predicate.dnf_filters() if request.predicate is not None else None,
         )
         return finish_pandas(frame, request)
+
+    def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
+                      options: WriteOptions) -> None:
+        # pyarrow's ParquetWriter appends row groups batch by batch; fastparquet has no
+        # streaming writer on a file object (its append re-opens the file by path).
+        if engine != "pyarrow":
+            return super().write_batches(batches, location, engine, options)
+        self.check_write_case(engine, options.compression)
+        first, rest = first_batch(batches, self.name)
+        compression = None if options.compression == "none" else options.compression
+        with location.open_output() as sink, \
+                pq.ParquetWriter(sink, first.schema, compression=compression) as writer:
+            for batch in itertools.chain([first], rest):
+                writer.write_table(batch, row_group_size=options.row_group_size)
 
 
 def _pyarrow_source(location: Location) -> tuple[Any, Any]:

@@ -5,6 +5,12 @@ prepared for each format, the engine's input (DataFrame/records), files written 
 read benchmarks, fresh paths for every write round.  It also runs the untimed fidelity read
 before the timed rounds and fills ``extra_info`` with the keys in :mod:`storagebench.results`.
 
+What a reader is handed decides what a fidelity verdict means: readers get only the file (its own
+schema, or inference), as a user without the original schema would; the written schema goes only
+to engines declared ``reads_written_schema`` (labelled ``-schema``), and their verdicts say so
+(``fidelity_schema_supplied``).  With ``keep_dir`` the measured files stay there with a manifest
+(:mod:`storagebench.keep`).
+
 A case that cannot run (engine missing, combination unsupported by the library, file another
 engine cannot read) is recorded as an *outcome* with its reason and skipped, never crashed:
 interoperability failures are results too.
@@ -26,7 +32,8 @@ from formats.base import Codec, Conversion, Location, ReadRequest, WriteOptions
 from storagebench import memory
 from storagebench.cases import ReadCase, WriteCase
 from storagebench.datasets import Dataset, resolve
-from storagebench.fidelity import ColumnIssue, Verdict, compare
+from storagebench.fidelity import Verdict, unreadable, verdict
+from storagebench.keep import FileKeeper
 from storagebench.profiles import Profile
 from storagebench.results import SUITE_FORMATS, mb_per_s
 
@@ -60,7 +67,7 @@ class Harness:
     """Per-session state for format benchmarks.  ``new_location`` decides the target."""
 
     def __init__(self, profile: Profile, dataset_specs: list[str], seed: int,
-                 memory_pass: bool = True, work_dir: Path | None = None):
+                 memory_pass: bool = True, work_dir: Path | None = None, keep_dir: Path | None = None):
         self.profile = profile
         self.dataset_specs = dataset_specs
         self.seed = seed
@@ -74,6 +81,7 @@ class Harness:
         self._inputs: dict[tuple[str, str, str], Any] = {}
         self._files: dict[tuple, WrittenFile | str] = {}
         self._counter = itertools.count()
+        self.keeper = FileKeeper(Path(keep_dir)) if keep_dir is not None else None
 
     # -- datasets and prepared inputs (untimed, cached) ---------------------------------------
     def dataset(self, spec: str) -> Dataset:
@@ -90,6 +98,12 @@ class Harness:
         if key not in self._prepared:
             self._prepared[key] = codec.prepare(self.dataset(spec).table)
         return self._prepared[key]
+
+    def stored(self, codec: Codec, writer: str, spec: str) -> tuple[pa.Table, list[Conversion]]:
+        """What a file written by ``writer`` is checked against: the prepared table, and every
+        conversion made before it reached the file (the suite's and the writer's own)."""
+        table, conversions = self.prepared(codec, spec)
+        return table, conversions + codec.writer_conversions(table, writer)
 
     def writer_input(self, codec: Codec, engine: str, spec: str) -> Any:
         key = (codec.name, engine, spec)
@@ -132,7 +146,7 @@ class Harness:
         codec = formats.get_codec(case.format)
         dims = self._dims(case, target)
         self.check_engines(codec, case.id, case.engine, **dims)
-        table, conversions = self.prepared(codec, case.dataset)
+        table, conversions = self.stored(codec, case.engine, case.dataset)
         data = self.writer_input(codec, case.engine, case.dataset)
         options = self.write_options(codec, case.compression)
 
@@ -151,7 +165,12 @@ class Harness:
                 self.discard(loc)
             self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
         size = written[0].size()
-        verdict, checked_by = self._write_fidelity(codec, case.engine, written[0], table, conversions)
+        write_verdict, checked_by = self._write_fidelity(codec, case.engine, written[0], table, conversions)
+        if self._adopt_for_keeping(codec, case, target, written[0], table, conversions):
+            if checked_by is not None:  # the check read exactly the kept file
+                self.keeper.record_read(self._file_key(codec, case.engine, case.compression, case.dataset),
+                                        checked_by, write_verdict)
+            written = written[1:]  # kept (and read by the read benchmarks), not discarded
         for loc in written:
             self.discard(loc)
 
@@ -174,7 +193,7 @@ class Harness:
             "arrow_bytes": table.nbytes,
             "compression_ratio": (ds.arrow_bytes / size) if size else None,
             "mb_per_s": mb_per_s(table.nbytes, _median(benchmark)),
-            **verdict.as_info(),
+            **write_verdict.as_info(),
             "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
@@ -187,30 +206,57 @@ class Harness:
     def _write_fidelity(self, codec: Codec, writer: str, location: Location, table: pa.Table,
                         conversions: list[Conversion]) -> tuple[Verdict, str | None]:
         """What the written file gives back to the reader of the writer's own library (else
-        pyarrow's reader, else the format's first): the write's fidelity verdict (untimed)."""
-        readers = {r.name: r for r in codec.readers()}
+        pyarrow's reader, else the format's first), reading only the file: the write's fidelity
+        verdict (untimed).  Readers handed the written schema are never used here."""
+        readers = {r.name: r for r in codec.readers() if not r.reads_written_schema}
         reader = readers.get(writer) or readers.get("pyarrow") or next(iter(readers.values()), None)
         if reader is None:
-            return compare(table, table, conversions), None
+            return verdict(table, table, conversions), None
         try:
-            actual = codec.to_arrow(codec.read(location, reader.name, ReadRequest(schema=table.schema)))
+            actual = codec.to_arrow(codec.read(location, reader.name, ReadRequest()))
         except Exception as exc:
-            verdict = Verdict([ColumnIssue("*", "unreadable", f"{reader.name} cannot read it back: {_summary(exc)}")])
-            return verdict, reader.name
-        return compare(table, actual, conversions), reader.name
+            return unreadable(f"{reader.name} cannot read it back: {_summary(exc)}"), reader.name
+        return verdict(table, actual, conversions), reader.name
+
+    # -- kept files (--keep-files) --------------------------------------------------------------
+    @staticmethod
+    def _file_key(codec: Codec, writer: str, compression: str, spec: str) -> tuple[str, str, str, str]:
+        return (codec.name, writer, compression, spec)
+
+    def _keep(self, codec: Codec, writer: str, compression: str, spec: str, location: Location,
+              conversions: list[Conversion]) -> Location:
+        """Move a freshly written local file under the keep directory (no-op without one)."""
+        if self.keeper is None or not location.is_local:
+            return location
+        ds = self.dataset(spec)
+        self.keeper.add_dataset(ds.name, ds.table, ds.fingerprint)
+        return self.keeper.keep(self._file_key(codec, writer, compression, spec), location, ds.name,
+                                conversions)
+
+    def _adopt_for_keeping(self, codec: Codec, case: WriteCase, target: str, location: Location,
+                           table: pa.Table, conversions: list[Conversion]) -> bool:
+        """With a keep directory, the first write round's file becomes the file the read
+        benchmarks read (same writer, data and options), so what is kept is what was measured."""
+        key = self._file_key(codec, case.engine, case.compression, case.dataset)
+        if self.keeper is None or target != "local" or not location.is_local or key in self._files:
+            return False
+        kept = self._keep(codec, case.engine, case.compression, case.dataset, location, conversions)
+        self._files[key] = WrittenFile(kept, table, conversions, kept.size())
+        return True
 
     # -- read cases ---------------------------------------------------------------------------
     def written_file(self, codec: Codec, writer: str, compression: str, spec: str) -> WrittenFile:
         """The file the read benchmarks read, written once per (format, writer, codec, data)."""
-        key = (codec.name, writer, compression, spec)
+        key = self._file_key(codec, writer, compression, spec)
         cached = self._files.get(key)
         if cached is None:
-            table, conversions = self.prepared(codec, spec)
+            table, conversions = self.stored(codec, writer, spec)
             loc = self.new_location(codec, f"read-{codec.name}-{writer}-{compression}-{self.dataset_key(spec)}",
                                     compression)
             try:
                 codec.write(self.writer_input(codec, writer, spec), loc, writer,
                             self.write_options(codec, compression))
+                loc = self._keep(codec, writer, compression, spec, loc, conversions)
                 cached = WrittenFile(loc, table, conversions, loc.size())
             except Exception as exc:
                 cached = f"{writer} cannot write this data: {_summary(exc)}"
@@ -221,16 +267,18 @@ class Harness:
 
     def read_request(self, case: ReadCase, written: WrittenFile,
                      engine_options: dict[str, Any] | None = None) -> ReadRequest | None:
+        """What the reader is handed: the workload, and the written schema only for engines
+        declared ``reads_written_schema`` (every other reader sees only the file)."""
         ds = self.dataset(case.dataset)
+        codec = formats.get_codec(case.format)
+        schema = written.table.schema if codec.engine(case.reader).reads_written_schema else None
         if case.kind == "projection":
-            return ReadRequest(columns=ds.projection, schema=written.table.schema,
-                               engine_options=engine_options or {})
+            return ReadRequest(columns=ds.projection, schema=schema, engine_options=engine_options or {})
         if case.kind == "predicate":
             if ds.predicate is None:
                 return None
-            return ReadRequest(predicate=ds.predicate, schema=written.table.schema,
-                               engine_options=engine_options or {})
-        return ReadRequest(schema=written.table.schema, engine_options=engine_options or {})
+            return ReadRequest(predicate=ds.predicate, schema=schema, engine_options=engine_options or {})
+        return ReadRequest(schema=schema, engine_options=engine_options or {})
 
     def expected(self, request: ReadRequest, written: WrittenFile) -> pa.Table:
         table = written.table
@@ -263,13 +311,17 @@ class Harness:
         except Exception as exc:
             self.skip(case.id, f"{case.reader} cannot read the {case.writer}-written file: {_summary(exc)}",
                       status="failed", **dims)
-        verdict = compare(self.expected(request, written), actual, written.conversions)
+        spec = codec.engine(case.reader)
+        read_verdict = verdict(self.expected(request, written), actual, written.conversions,
+                               schema_supplied=spec.reads_written_schema)
+        if self.keeper is not None and case.kind == "full" and target == "local":
+            self.keeper.record_read(self._file_key(codec, case.writer, case.compression, case.dataset),
+                                    case.reader, read_verdict)
 
         benchmark.pedantic(codec.read, args=(location, case.reader, request),
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
         measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
-        spec = codec.engine(case.reader)
         peak = memory.peak_memory_bytes(codec.read, location, case.reader, request,
                                         clean_process=not spec.fork_safe) if measure_memory else None
         ds = self.dataset(case.dataset)
@@ -289,7 +341,7 @@ class Harness:
             "arrow_bytes": actual.nbytes,
             "compression_ratio": (ds.arrow_bytes / written.size) if written.size else None,
             "mb_per_s": mb_per_s(actual.nbytes, _median(benchmark)),
-            **verdict.as_info(),
+            **read_verdict.as_info(),
             "conversions": [c.describe() for c in written.conversions],
             "peak_memory_bytes": peak,
             "peak_memory_method": memory.method(not spec.fork_safe) if peak is not None else None,

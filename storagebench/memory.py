@@ -18,6 +18,11 @@ gone in the child, whose first parallel call then waits forever) are measured th
 a *clean* parent instead: a helper process started with the ``spawn`` method, which imports the
 libraries but never runs them, forks one child per operation.  The operation and its arguments
 travel there pickled (``clean_process=True``); the method is then :data:`CLEAN_METHOD`.
+Operations that must not run in a forked child (pyarrow's AWS SDK and s3fs's event loop hold
+threads and locks a fork copies in whatever state they were) use :func:`peak_memory_bytes_spawned`
+instead: a fresh interpreter started with ``spawn`` (no fork) imports what it needs, runs a
+*prepare* step (open the client, look up the object: the connection and SDK set-up are not the
+operation's), then measures the operation alone the same way.  Its method is ``SPAWN_METHOD``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import Any, Callable
 
 METHOD = "fork + /proc VmHWM delta"
 CLEAN_METHOD = "fork of a clean spawned process + /proc VmHWM delta"
+SPAWN_METHOD = "spawned process (no fork) + /proc VmHWM delta"
 
 
 def _status_kib(field: str) -> int:
@@ -228,3 +234,53 @@ def _clean_parent() -> _CleanParent:
         _CLEAN = _CleanParent()
         atexit.register(_CLEAN.stop)
     return _CLEAN
+
+def _spawned_child(conn: Any, prepare: Callable[..., Callable[[], object]], args: tuple) -> None:
+    """Runs in the spawned process: prepare, then measure the operation alone."""
+    result: int | str
+    try:
+        operation = prepare(*args)
+        _release_free_memory()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        before = _status_kib("VmRSS")
+        operation()
+        result = (_status_kib("VmHWM") - before) * 1024
+    except BaseException as exc:  # reported to the parent as a reason, never raised there
+        result = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    conn.send(result)
+    conn.close()
+
+
+def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
+                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
+    """(extra peak resident bytes of the operation ``prepare(*args)`` returns, None or the reason
+    it could not be measured), in a process started with ``spawn``.
+
+    ``prepare`` must be a module-level function and ``args`` picklable: they are sent to a new
+    interpreter.  The operation's own result never leaves the child.
+    """
+    if not os.path.exists("/proc/self/clear_refs"):
+        return None, "no /proc/self/clear_refs on this system"
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_spawned_child, args=(child, prepare, args), daemon=True,
+                          name="storagebench-memory")
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout_s):
+            return None, f"no result within {timeout_s:.0f} s"
+        result = parent.recv()
+    except EOFError:
+        return None, f"the measuring process died (exit code {process.exitcode})"
+    finally:
+        parent.close()
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+    if isinstance(result, int):
+        return max(0, result), None
+    return None, result

@@ -23,6 +23,30 @@ DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "t
 DEFAULT_REGION = "us-east-1"
 
 
+class BackgroundServer:
+    """A WSGI app on werkzeug's threaded server (one thread per connection, so a slow or delayed
+    request never blocks another), served from a daemon thread.  Used by the embedded moto
+    server and by the S3 counting proxy."""
+
+    def __init__(self, app: WsgiApp, host: str, port: int, request_handler: Any, name: str):
+        from werkzeug.serving import make_server
+
+        # werkzeug logs one line per request even with verbose=False (TRAPS.md).
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = make_server(host, port, app, threaded=True, request_handler=request_handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name=name, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
 class EmbeddedMoto:
     """moto's server in a daemon thread.  Use as a context manager or start()/stop()."""
 
@@ -30,28 +54,21 @@ class EmbeddedMoto:
                  middlewares: list[Middleware] | None = None):
         self.host, self.requested_port = host, port
         self.middlewares = list(middlewares or [])
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._server: BackgroundServer | None = None
         self.startup_seconds: float | None = None
 
     def start(self) -> "EmbeddedMoto":
         started = time.perf_counter()
-        # werkzeug logs one line per request even with verbose=False (TRAPS.md).
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
             create_backend_app,
         )
-        from werkzeug.serving import make_server
 
         app: WsgiApp = DomainDispatcherApplication(create_backend_app)
         for middleware in self.middlewares:
             app = middleware(app)
-        self._server = make_server(self.host, self.requested_port, app, threaded=True,
-                                   request_handler=MotoRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto-server", daemon=True)
-        self._thread.start()
+        self._server = BackgroundServer(app, self.host, self.requested_port, MotoRequestHandler, "moto-server")
         self.startup_seconds = time.perf_counter() - started
         return self
 
@@ -59,7 +76,7 @@ class EmbeddedMoto:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("embedded moto server is not started")
-        return int(self._server.server_address[1])
+        return self._server.port
 
     @property
     def endpoint_url(self) -> str:
@@ -89,11 +106,8 @@ class EmbeddedMoto:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+            self._server.stop()
+        self._server = None
 
     def __enter__(self) -> "EmbeddedMoto":
         return self.start()

@@ -12,6 +12,8 @@ suite's options next to pytest-benchmark's own (``--benchmark-json``, ``--benchm
     --compressions none,zstd        only these compressions (default: the profile's)
     --seed N                        data seed (default 42)
     --no-memory                     skip the separate peak-memory pass
+    --keep-files DIR                keep every file the local formats suite measured under DIR,
+                                    described by DIR/manifest.json (storagebench/keep.py)
 
 Bad option values stop the run before anything is timed, with a message naming the value and
 the valid choices.
@@ -32,6 +34,7 @@ from storagebench import datasets as dataset_registry
 from storagebench import environment, options
 from storagebench.cases import check_compressions, read_cases, select_codecs, write_cases
 from storagebench.harness import CaseSkipped, Harness
+from storagebench.keep import check_keep_dir
 from storagebench.profiles import get_profile
 from storagebench.results import SCHEMA_VERSION
 
@@ -51,6 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--compressions", default="", help="comma list of compressions (default: the profile's)")
     group.addoption("--seed", type=options.seed, default=42, help="data seed (default 42)")
     group.addoption("--no-memory", action="store_true", help="skip the peak-memory pass")
+    group.addoption("--keep-files", default=None, metavar="DIR",
+                    help="keep the measured local format files under DIR (new or empty) with DIR/manifest.json")
 
 
 def _split(value: str) -> list[str]:
@@ -82,6 +87,8 @@ class SuiteConfig:
         self.dataset_specs = names + [str(Path(p)) for p in paths]
         check_compressions(self.codecs, self.compressions)
         self.memory = not opt("--no-memory")
+        keep = opt("--keep-files")
+        self.keep_dir = check_keep_dir(keep) if keep else None  # validated (and created) up front
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -130,7 +137,8 @@ def suite(request: pytest.FixtureRequest) -> SuiteConfig:
 
 @pytest.fixture(scope="session")
 def harness(request: pytest.FixtureRequest, suite: SuiteConfig) -> Iterator[Harness]:
-    h = Harness(suite.profile, suite.dataset_specs, suite.seed, memory_pass=suite.memory)
+    h = Harness(suite.profile, suite.dataset_specs, suite.seed, memory_pass=suite.memory,
+                keep_dir=suite.keep_dir)
     setattr(request.config, _HARNESS_KEY, h)
     register_outcome_source(request.config, h)
     yield h

@@ -16,7 +16,11 @@
    Arrow size of the data written / returned), ``dataset_arrow_bytes``, ``compression_ratio``
    (dataset_arrow_bytes / bytes_on_disk), ``mb_per_s`` (arrow bytes / median seconds / 1e6),
    ``fidelity`` ("lossless" | "lossy-types" | "lossy-values"), ``fidelity_lossy_columns``,
-   ``fidelity_details``, ``conversions``, ``peak_memory_bytes``, ``peak_memory_method``.
+   ``fidelity_issues`` (a list of ``{"column", "kind", "detail"}``; ``kind`` is one of the
+   ``ISSUE_*`` names below and alone decides values vs types), ``fidelity_schema_supplied``
+   (True only for the labelled reader engines handed the written schema; every other verdict
+   describes the file as a reader without the original schema sees it), ``conversions``,
+   ``peak_memory_bytes``, ``peak_memory_method``.
    For writes, ``fidelity`` is what the written file gives back to the reader of the writer's
    own library (named in ``fidelity_checked_by``), e.g. pandas' JSON writer read by pandas.
 
@@ -57,13 +61,41 @@ FIDELITY_LOSSY_TYPES = "lossy-types"
 FIDELITY_LOSSY_VALUES = "lossy-values"
 
 
+# Fidelity issue kinds (``fidelity_issues[*]["kind"]``) and what each one costs.
+ISSUE_TYPE = "type"            # every value kept, the type changed (incl. a zone name -> UTC)
+ISSUE_CONVERTED = "converted"  # the suite or the writer changed the type before writing
+ISSUE_EXTRA = "extra"          # a column read that was not written
+ISSUE_VALUES = "values"        # values changed
+ISSUE_TIMEZONE = "timezone"    # the zone was dropped: naive timestamps, instants ambiguous
+ISSUE_ROWS = "rows"            # a different number of rows came back
+ISSUE_MISSING = "missing"      # a written column did not come back
+ISSUE_UNREADABLE = "unreadable"  # the reader could not read the file at all
+
+ISSUE_COSTS = {
+    ISSUE_TYPE: FIDELITY_LOSSY_TYPES, ISSUE_CONVERTED: FIDELITY_LOSSY_TYPES,
+    ISSUE_EXTRA: FIDELITY_LOSSY_TYPES, ISSUE_VALUES: FIDELITY_LOSSY_VALUES,
+    ISSUE_TIMEZONE: FIDELITY_LOSSY_VALUES, ISSUE_ROWS: FIDELITY_LOSSY_VALUES,
+    ISSUE_MISSING: FIDELITY_LOSSY_VALUES, ISSUE_UNREADABLE: FIDELITY_LOSSY_VALUES,
+}
+
+
+def issue_loses_values(kind: str) -> bool:
+    """True when an issue of this kind means values were lost (unknown kinds count as lost)."""
+    return ISSUE_COSTS.get(kind, FIDELITY_LOSSY_VALUES) == FIDELITY_LOSSY_VALUES
+
+
 def fidelity_status(issue_kinds: list[str]) -> str:
     """Collapse per-column issue kinds into one verdict: values beat types beat nothing."""
     if not issue_kinds:
         return FIDELITY_LOSSLESS
-    if any(kind in ("values", "rows", "missing", "timezone", "unreadable") for kind in issue_kinds):
+    if any(issue_loses_values(kind) for kind in issue_kinds):
         return FIDELITY_LOSSY_VALUES
     return FIDELITY_LOSSY_TYPES
+
+
+def issues_text(issues: list[dict[str, str]] | None) -> str:
+    """Structured fidelity issues as one readable line (for the rendered report and the CSV)."""
+    return "; ".join(f"{i['column']} [{i['kind']}]: {i['detail']}" for i in issues or [])
 
 
 def mb_per_s(arrow_bytes: int, median_seconds: float | None) -> float | None:

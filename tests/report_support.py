@@ -38,6 +38,12 @@ def stats(median: float, spread: float = 0.02, rounds: int = 5) -> dict[str, Any
             "hd15iqr": max(data)}
 
 
+def _issues(details: list[str] | None, fidelity: str) -> list[dict[str, str]]:
+    """``"column: detail"`` strings as the harness's structured issues (kind from the verdict)."""
+    kind = "values" if fidelity == "lossy-values" else "type"
+    return [dict(zip(("column", "detail"), d.split(": ", 1)), kind=kind) for d in details or []]
+
+
 def fmt_case(fmt: str, op: str, seconds: float, size: int, *, kind: str = "full", comp: str = "none",
              engine: str = "pyarrow", reader: str | None = None, fidelity: str = "lossless",
              details: list[str] | None = None, dataset: str = "numeric", rows: int = 1000,
@@ -58,10 +64,10 @@ def fmt_case(fmt: str, op: str, seconds: float, size: int, *, kind: str = "full"
                      "predicate_mode": "pushdown" if kind == "predicate" else None,
                      "rows_returned": rows, "fidelity": fidelity,
                      "fidelity_lossy_columns": sorted({d.split(":")[0] for d in details or []}),
-                     "fidelity_details": details or []})
+                     "fidelity_issues": _issues(details, fidelity)})
     else:
         info.update({"rows_returned": None, "fidelity": None, "fidelity_lossy_columns": [],
-                     "fidelity_details": []})
+                     "fidelity_issues": []})
     info.update(extra)
     via = engine if reader == engine else f"{engine}>{reader}"
     param = f"{fmt}-{via}-{comp}-{kind + '-' if op == 'read' else ''}{dataset}"

@@ -139,6 +139,14 @@ def test_add_column_evolves_every_format(catalog, fmt):
     assert [c.name for c in catalog.columns(f"evolve_{fmt}")] == ["id", "country", "qty", "ingest_batch"]
 
 
+def test_add_column_is_one_get_and_one_update(embedded_s3, catalog):
+    _table(catalog, "evolve_count", "parquet")
+    with embedded_s3.counting() as counts:
+        catalog.add_column("evolve_count", Column("ingest_batch", "bigint"))
+    assert counts.glue_requests == 2  # GetTable, UpdateTable: the table is fetched once
+    assert [c.name for c in catalog.columns("evolve_count")][-1] == "ingest_batch"
+
+
 def test_csv_reorder_is_refused_with_the_reason(catalog):
     _table(catalog, "csv_reorder", "csv")
     cols = catalog.columns("csv_reorder")

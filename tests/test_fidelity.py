@@ -62,7 +62,9 @@ def test_missing_rows_and_columns_and_conversions_are_reported():
     assert verdict.status == "lossy-values" and verdict.lossy_columns == ["b"]
     conv = Conversion("b", "dictionary<values=string>", "string", "ORC cannot store dictionary columns")
     verdict = compare(written, written, [conv])
-    assert verdict.status == "lossy-types" and "ORC cannot store" in verdict.as_info()["fidelity_details"][0]
+    issue = verdict.as_info()["fidelity_issues"][0]
+    assert verdict.status == "lossy-types"
+    assert issue["column"] == "b" and issue["kind"] == "converted" and "ORC cannot store" in issue["detail"]
 
 
 def test_nested_value_change_is_found():
@@ -71,3 +73,77 @@ def test_nested_value_change_is_found():
     read = pa.table({"s": pa.array([{"x": 1}, {"x": 3}], t)})
     verdict = compare(written, read)
     assert verdict.status == "lossy-values" and "row 1" in verdict.issues[0].detail
+
+
+# -- the five verdicts issue 10 found wrong ---------------------------------------------------
+
+def test_negative_zero_read_as_zero_is_a_lost_value_and_nan_equals_nan():
+    written = pa.table({"x": pa.array([-0.0, 1.5, float("nan"), None], pa.float64())})
+    same = compare(written, written)
+    assert same.status == "lossless"  # NaN read as NaN is the same value
+    read = pa.table({"x": pa.array([0.0, 1.5, float("nan"), None], pa.float64())})
+    verdict = compare(written, read)
+    assert verdict.status == "lossy-values" and verdict.lossy_columns == ["x"]
+    assert "1 of 4 values differ" in verdict.issues[0].detail and "row 0" in verdict.issues[0].detail
+    nested_t = pa.list_(pa.float64())
+    nested = compare(pa.table({"l": pa.array([[-0.0]], nested_t)}), pa.table({"l": pa.array([[0.0]], nested_t)}))
+    assert nested.status == "lossy-values"
+
+
+def test_values_intact_as_text_cost_only_the_type():
+    import datetime as dt
+    import decimal
+
+    written = pa.table({
+        "ship_date": pa.array([dt.date(2024, 3, 21), None], pa.date32()),
+        "at": pa.array([0, 3_600_000_000], pa.timestamp("us", tz="Europe/Berlin")),
+        "price": pa.array([decimal.Decimal("123.45"), decimal.Decimal("0.07")], pa.decimal128(12, 2)),
+    })
+    read = pa.table({
+        "ship_date": pa.array(["2024-03-21T00:00:00.000000", None], pa.large_string()),
+        "at": pa.array(["1970-01-01T01:00:00+01:00", "1970-01-01T01:00:00Z"]),
+        "price": pa.array(["123.45", "0.07"]),
+    })
+    verdict = compare(written, read)
+    assert verdict.status == "lossy-types", verdict.as_info()
+    assert {i.kind for i in verdict.issues} == {"type"} and verdict.lossy_columns == ["at", "price", "ship_date"]
+    wrong = read.set_column(0, "ship_date", pa.array(["2024-03-22", None]))
+    assert compare(written, wrong).status == "lossy-values"
+    not_midnight = read.set_column(0, "ship_date", pa.array(["2024-03-21T06:00:00", None]))
+    assert compare(written, not_midnight).status == "lossy-values"
+
+
+def test_zone_name_replaced_by_utc_is_visible_and_text_without_offset_drops_the_zone():
+    written = pa.table({"at": pa.array([0, 1], pa.timestamp("us", tz="Europe/Berlin"))})
+    utc = compare(written, pa.table({"at": pa.array([0, 1], pa.timestamp("us", tz="UTC"))}))
+    assert utc.status == "lossy-types" and "Europe/Berlin -> UTC" in utc.issues[0].detail
+    naive_text = compare(written, pa.table({"at": pa.array(["1970-01-01T01:00:00", "1970-01-01T01:00:00"])}))
+    assert naive_text.status == "lossy-values" and naive_text.issues[0].kind == "timezone"
+
+
+def test_issues_are_structured_and_their_kind_alone_decides_the_status():
+    from storagebench.fidelity import ColumnIssue, Verdict
+    from storagebench.report.sections.fidelity import column_verdict
+
+    v = Verdict([ColumnIssue("a", "type", "values differ in wording only")])
+    assert v.status == "lossy-types" and column_verdict("type") == "types"
+    assert v.as_info()["fidelity_issues"] == [{"column": "a", "kind": "type", "detail": "values differ in wording only"}]
+    assert Verdict([ColumnIssue("b", "timezone", "x")]).status == "lossy-values"
+    assert column_verdict("timezone") == column_verdict("values") == "VALUES"
+
+
+def test_fastparquet_records_its_own_conversions_and_the_verdict_is_lossy_types(small_datasets, tmp_path):
+    import formats
+    from formats.base import Location, ReadRequest, WriteOptions
+
+    codec = formats.get_codec("parquet")
+    table = small_datasets["nested"].table
+    conversions = codec.writer_conversions(table, "fastparquet")
+    assert {c.column for c in conversions} == {"user", "items"}
+    assert codec.writer_conversions(table, "pyarrow") == []
+    loc = Location(str(tmp_path / "n.parquet"))
+    codec.write(codec.writer_input(table, "fastparquet"), loc, "fastparquet", WriteOptions("snappy"))
+    read = codec.to_arrow(codec.read(loc, "pyarrow", ReadRequest()))
+    verdict = compare(table, read, conversions)
+    assert verdict.status == "lossy-types", verdict.as_info()
+    assert {(i.column, i.kind) for i in verdict.issues} == {("user", "converted"), ("items", "converted")}

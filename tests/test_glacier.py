@@ -19,6 +19,7 @@ from storagebench.lifecycle import (
 )
 from storagebench.lifecycle.costs import compare_classes, restore_estimate, storage_cost
 from storagebench.prices import region_prices
+from storagebench.threevs.glacier_bench import restore_flow
 from storagebench.threevs.pytest_plugin import embedded_s3  # noqa: F401  (fixture)
 
 BUCKET = "test-glacier"
@@ -54,6 +55,20 @@ def test_state_machine_needs_restore_to_readable(s3, slow_restores, storage_clas
     assert 1 <= polls <= 3
     assert object_state(s3, BUCKET, key) is ArchiveState.RESTORED
     assert read_object(s3, BUCKET, key) == BODY
+
+
+def test_timed_restore_flow_sends_only_the_restore_requests(s3, embedded_s3, slow_restores):
+    """RestoreObject, the polls until restored, the GET: no bookkeeping HEAD besides the polls."""
+    key = "flow/GLACIER"
+    archive_object(s3, BUCKET, key, BODY, "GLACIER")
+    assert object_state(s3, BUCKET, key) is ArchiveState.NEEDS_RESTORE  # the benchmark's setup
+    with embedded_s3.counting() as counts:
+        polls, data = restore_flow(s3, BUCKET, key, "Standard")
+    assert data == BODY and polls > 1  # the first poll saw the restore in progress
+    assert counts.by_op["s3:HeadObject"] == polls
+    assert counts.by_op["s3:GetObject"] == 1
+    assert counts.s3_requests == polls + 2  # + RestoreObject + GET
+    assert "s3:PutObject" not in counts.by_op
 
 
 def test_standard_object_is_available_and_not_restorable(s3):

@@ -188,22 +188,65 @@ def test_velocity_tables_match_json(raw, sections) -> None:
 def test_volume_table_and_chart_match_json(raw, sections) -> None:
     sec = sections["volume"]
     rows = {(r["format"], r["operation"]): r for r in sec.table("volume:exponents").records()}
-    cases = infos(raw, SUITE_VOLUME)
-    assert len(rows) == len(cases) == 12
+    points = infos(raw, SUITE_VOLUME)
+    cases = [(e, s) for e, s in points if e.get("sweep_seconds") is not None]  # each sweep's largest point
+    assert len(rows) == len(cases) == 12 and len(points) == 36
     for e, s in cases:
         row = rows[(e["format"], e["operation"])]
         assert row["time exponent"] == fmt.number(e["time_exponent"])
         assert row["size exponent"] == fmt.number(e["size_exponent"])
         assert row["time R\u00b2"].endswith(fmt.number(e["time_fit_r2"]))
         assert row["time R\u00b2"].startswith(fmt.NOISY_MARK) == (e["time_fit_r2"] < 0.9)
-        assert row["rows (largest)"] == fmt.count(e["sweep_rows"][-1])
+        assert row["rows (largest)"] == fmt.count(e["sweep_rows"][-1]) == fmt.count(e["rows"])
         timing_ok(row, s)
         assert 0.8 < e["size_exponent"] < 1.2  # file size grows about linearly with rows
+    table = {(r["format"], r["operation"], r["rows"]): r for r in sec.table("volume:points").records()}
+    assert len(table) == 36
+    for e, s in points:
+        timing_ok(table[(e["format"], e["operation"], fmt.count(e["rows"]))], s)
     charts = {c.name: c for c in sec.charts()}
     svg = charts["volume-write"].svg
     assert all(f">{f}<" in svg or f" {f}" in svg for f in {e["format"] for e, _ in cases})
-    assert not sec.tables()[1:]  # quick profile: no memory table, a note says so
+    assert not sec.tables()[2:]  # quick profile: no memory table, a note says so
     assert any("not measured" in getattr(b, "text", "") for b in sec.blocks)
+
+
+def test_every_volume_sweep_point_has_rounds(raw) -> None:
+    """No single perf_counter shots: each point is a case with n >= 2, and the fit's inputs are
+    exactly those cases' medians."""
+    points = infos(raw, SUITE_VOLUME)
+    medians = {(e["operation"], e["format"], e["rows"]): s for e, s in points}
+    for e, s in points:
+        assert s["rounds"] >= 2, (e["operation"], e["format"], e["rows"])
+        if e.get("sweep_seconds") is not None:
+            for i, rows in enumerate(e["sweep_rows"]):
+                stats = medians[(e["operation"], e["format"], rows)]
+                assert e["sweep_seconds"][i] == stats["median"]
+                assert e["sweep_iqr_seconds"][i] == stats["iqr"] and e["sweep_n"][i] == stats["rounds"]
+
+
+def test_counted_requests_are_the_operations_own(raw) -> None:
+    """Requests counted around the timed calls only: no setup PUT/CreateTable, no bookkeeping HEAD,
+    no verification or cleanup request, and no subtracted estimate."""
+    for e, _ in infos(raw, SUITE_CATALOG):
+        expected = {"create_table": 1, "add_column": 2, "get_table": 1, "get_partitions": 1}.get(e["operation"])
+        if expected is not None:
+            assert e["glue_requests"] == expected, e["operation"]
+    for e, _ in infos(raw, SUITE_GLACIER, operation="archive_put"):
+        assert e["requests_by_op"] == {"s3:PutObject": 1}
+    for e, _ in infos(raw, SUITE_GLACIER, operation="restore_flow"):
+        by_op = e["requests_by_op"]
+        assert by_op["s3:HeadObject"] == e["polls"] and by_op["s3:GetObject"] == 1  # polls, the GET
+        assert e["requests"] == e["polls"] + 2 and "s3:PutObject" not in by_op  # + RestoreObject
+    for e, _ in infos(raw, SUITE_VELOCITY, target="s3"):
+        ops = e["requests_by_op"]
+        if e["operation"] == "compaction":
+            assert ops["s3:PutObject"] == 1 and not {op for op in ops if "Delete" in op}
+            assert e["cleanup_requests_by_op"].get("s3:DeleteObjects", 0) >= 1  # reported apart
+        if e["operation"] == "write_stream":
+            assert ops == {"s3:PutObject": e["appends"]}
+    for e, _ in infos(raw, SUITE_PARTITIONS, operation="query", target="s3"):
+        assert e["requests"] == int(e["requests"])  # every round starts cold: whole requests
 
 
 def _subset(raw: dict[str, Any], keep: set[str], tmp_path: Path, name: str) -> Path:

@@ -193,8 +193,9 @@ def _rec(op: str, start: float, dur: float, out: int = 0, inp: int = 0, rng: str
 
 def test_cloud_model_uses_observed_concurrency():
     p = cloud_model.CloudProfile("t", "test", first_byte_s=0.01, bytes_per_s_per_connection=1e6)
-    # Two overlapping requests (one wave), then one after them.
-    records = [_rec("GetObject", 0.0, 1.0, out=1000), _rec("GetObject", 0.5, 1.0, out=3000),
+    # Two requests issued together (the second before the first's response began at 0.5: one
+    # wave), then one after them.
+    records = [_rec("GetObject", 0.0, 1.0, out=1000), _rec("GetObject", 0.3, 1.0, out=3000),
                _rec("GetObject", 2.0, 0.1, out=0)]
     seconds, serial = cloud_model.model_seconds(records, p)
     assert len(cloud_model.waves(records)) == 2
@@ -203,6 +204,30 @@ def test_cloud_model_uses_observed_concurrency():
     info = cloud_model.model_info(records)["s3_cloud_model"]
     assert set(info) == set(cloud_model.profiles())
     assert all(v["label"] for v in info.values())
+
+
+def test_a_request_sent_after_a_response_began_is_not_concurrent_with_it():
+    # On loopback a response is closed a little after the client has read it and sent its next
+    # request: overlapping server-side intervals, but the second waited for the first.
+    records = [_rec("GetObject", 0.0, 1.0), _rec("GetObject", 0.9, 1.0), _rec("GetObject", 1.95, 1.0)]
+    assert [len(w) for w in cloud_model.waves(records)] == [1, 1, 1]
+
+
+def test_model_adds_the_clients_own_work_and_the_mock_floor():
+    p = cloud_model.CloudProfile("t", "test", first_byte_s=0.02, bytes_per_s_per_connection=1e6)
+    # One wave of two requests (mock waits 0.4 s: the slower one), then one of 0.1 s.
+    records = [_rec("GetObject", 0.0, 0.4, out=10_000), _rec("GetObject", 0.1, 0.2),
+               _rec("GetObject", 1.0, 0.1, out=0)]
+    assert cloud_model.waited_seconds(records) == pytest.approx(0.5)
+    m = cloud_model.model_info(records, loopback_seconds=2.0)["s3_cloud_model"]["in-region"]
+    assert m["client_compute_seconds"] == pytest.approx(1.5)
+    assert m["seconds"] == pytest.approx(m["network_seconds"] + 1.5)
+    # On this mock a request cannot answer before the mock did (its time to first byte).
+    on_mock = cloud_model.on_mock_seconds(records, p)
+    assert on_mock == pytest.approx((0.2 + 0.01) + 0.05)
+    assert cloud_model.mock_bound_requests(records, p) == 3
+    # Without a loopback time the prediction is the network part alone.
+    assert cloud_model.model_info(records)["s3_cloud_model"]["in-region"]["client_compute_seconds"] is None
 
 
 def test_request_cost_comes_from_the_price_table():

@@ -84,3 +84,52 @@ def test_written_objects_are_removed_after_write_rounds(harness):
     harness.run_s3_write(S3Case(WriteCase("parquet", "pyarrow", "snappy", "mixed"), "s3fs"), FakeBenchmark())
     after = {o["Key"] for o in t.boto3().list_objects_v2(Bucket=t.bucket).get("Contents", [])}
     assert after == before
+
+
+def test_every_case_records_request_latency_and_the_profile(harness):
+    info = _read(harness, "pyarrow", kind="full")
+    assert info["s3_latency_profile"] == "none" and "s3_model_seconds" not in info
+    rows = info["s3_request_latency"]
+    gets = [r for r in rows if r["operation"] == "GetObject"]
+    assert gets and all(r["requests"] >= 1 and r["ttlb_p50_s"] >= r["ttfb_p50_s"] > 0 for r in gets)
+    m = info["s3_cloud_model"]["in-region"]
+    assert m["seconds"] == pytest.approx(m["network_seconds"] + m["client_compute_seconds"])
+
+
+class TimedFakeBenchmark(FakeBenchmark):
+    """Records each round's wall time so the harness has a measured median."""
+
+    def pedantic(self, fn, args=(), kwargs=None, setup=None, rounds=1, iterations=1, warmup_rounds=0):
+        import statistics
+        import time
+        from types import SimpleNamespace
+
+        times = []
+        for _ in range(rounds):
+            a, k = setup() if setup else (args, kwargs or {})
+            t0 = time.perf_counter()
+            fn(*a, **k)
+            times.append(time.perf_counter() - t0)
+        self.stats = SimpleNamespace(median=statistics.median(times))
+
+
+def test_injected_run_keeps_the_models_prediction_beside_the_measurement():
+    fixed = cloud_model.CloudProfile("fixed", "test: 50 ms first byte", 0.05, 50_000_000)
+    with S3Target(resolve(EndpointSpec()), latency=fixed) as target:
+        h = S3Harness(get_profile("quick", rows=2_000), ["mixed"], 42, target, memory_pass=True)
+        try:
+            b = TimedFakeBenchmark()
+            h.run_s3_read(S3Case(ReadCase("parquet", "pyarrow", "pyarrow", "snappy", "full", "mixed"),
+                                 "pyarrow"), b)
+        finally:
+            h.close()
+    info = b.extra_info
+    assert info["s3_latency_profile"] == "fixed" and info["s3_model_profile"] == "fixed"
+    # Every timed request paid the injected first byte; the counted (model input) run did not.
+    assert all(r["ttlb_p50_s"] >= 0.05 for r in info["s3_request_latency"])
+    assert info["s3_loopback_seconds"] < info["s3_measured_median_s"]
+    assert info["s3_measured_over_model"] == pytest.approx(info["s3_measured_median_s"] / info["s3_model_seconds"])
+    assert info["s3_model_seconds"] >= 0.05  # at least one first byte
+    # Peak memory of the read, measured in a spawned process.
+    assert info["peak_memory_method"] == "spawned process (no fork) + /proc VmHWM delta"
+    assert info["peak_memory_bytes"] > 0

@@ -9,12 +9,17 @@ import pytest
 from storagebench.datasets import build_dataset
 from storagebench.threevs.pytest_plugin import embedded_s3  # noqa: F401  (fixture)
 from storagebench.threevs.velocity import (
+    Compaction,
     CompactionError,
+    check_compaction_target,
     compact,
+    delete_inputs,
     micro_batches,
     read_object,
     read_prefix,
+    rewrite_as_one,
     stored_bytes,
+    verify_compaction,
     write_batch,
     write_stream,
 )
@@ -71,3 +76,24 @@ def test_nothing_to_compact_is_an_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(CompactionError, match="no objects under"):
         compact(str(tmp_path / "empty"), str(tmp_path / "out.parquet"), fs)
+
+
+def test_timed_compaction_is_the_rewrite_alone(table, place, embedded_s3):
+    """The timed part lists, reads and writes; the checks before and verify/delete after it."""
+    fs, root = place
+    prefix, output = f"{root}/c3/small", f"{root}/c3/out/all.parquet"
+    write_stream(micro_batches(table, 100), prefix, fs)
+    check_compaction_target(prefix, output, fs)
+    with embedded_s3.counting() as counts:
+        result = rewrite_as_one(prefix, output, fs)
+    assert (result.files_in, result.rows) == (11, table.num_rows)
+    assert stored_bytes(prefix, fs)[0] == 11  # nothing deleted by the timed part
+    if "s3" in type(fs).__name__.lower():
+        assert counts.by_op["s3:PutObject"] == 1 and counts.by_op["s3:GetObject"] >= 11
+        assert not {op for op in counts.by_op if "Delete" in op}
+    verify_compaction(result, prefix, output, fs)
+    with pytest.raises(CompactionError, match="inputs under .* kept"):
+        verify_compaction(Compaction(11, table.num_rows + 1), prefix, output, fs)
+    delete_inputs(prefix, fs)
+    assert fs.get_file_info(prefix).type == pafs.FileType.NotFound
+    assert read_object(output, fs).equals(table)

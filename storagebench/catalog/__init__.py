@@ -178,8 +178,7 @@ class GlueCatalog:
             raise self._error(exc, name, "get table") from None
 
     def columns(self, name: str) -> list[Column]:
-        cols = self.get_table(name)["StorageDescriptor"]["Columns"]
-        return [Column(c["Name"], c["Type"], c.get("Comment", "")) for c in cols]
+        return _columns_of(self.get_table(name))
 
     def get_partitions(self, name: str, expression: str | None = None) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {"DatabaseName": self.database, "TableName": name}
@@ -196,10 +195,13 @@ class GlueCatalog:
     # -- update --------------------------------------------------------------------------------
     def evolve(self, name: str, new_columns: Sequence[Column]) -> dict[str, Any]:
         """Replace a table's columns after checking old files of its format survive the change."""
-        table = self.get_table(name)
+        return self._update_columns(self.get_table(name), new_columns)
+
+    def _update_columns(self, table: dict[str, Any], new_columns: Sequence[Column]) -> dict[str, Any]:
+        """update_table with ``new_columns`` on a table already fetched (one GetTable per change)."""
+        name = table["Name"]
         fmt = catalog_format(table["Parameters"]["storagebench:format"])
-        old = [Column(c["Name"], c["Type"], c.get("Comment", "")) for c in table["StorageDescriptor"]["Columns"]]
-        check_evolution(fmt, name, old, new_columns)
+        check_evolution(fmt, name, _columns_of(table), new_columns)
         descriptor = dict(table["StorageDescriptor"])
         descriptor["Columns"] = [c.as_glue() for c in new_columns]
         table_input = {k: table[k] for k in ("Name", "TableType", "Parameters", "PartitionKeys") if k in table}
@@ -211,7 +213,9 @@ class GlueCatalog:
         return table_input
 
     def add_column(self, name: str, column: Column) -> dict[str, Any]:
-        return self.evolve(name, [*self.columns(name), column])
+        """GetTable, the format's evolution check, UpdateTable: two Glue requests."""
+        table = self.get_table(name)
+        return self._update_columns(table, [*_columns_of(table), column])
 
     def add_partitions(self, name: str, values: Sequence[Sequence[str]], location: str) -> int:
         """Register partitions (Hive folder layout under ``location``); returns the call count."""
@@ -253,3 +257,7 @@ class GlueCatalog:
             return CatalogError(f"cannot {action}: table {table!r} already exists in Glue database "
                                 f"{self.database!r}")
         return CatalogError(f"cannot {action} {table!r} in Glue database {self.database!r}: {code}: {message}")
+
+
+def _columns_of(table: dict[str, Any]) -> list[Column]:
+    return [Column(c["Name"], c["Type"], c.get("Comment", "")) for c in table["StorageDescriptor"]["Columns"]]

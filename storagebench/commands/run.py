@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=options.seed, default=42, help="data seed (default 42)")
     p.add_argument("--suites", default="", help=f"comma list of suites (default: all): {', '.join(suite_names())}")
     p.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
+    p.add_argument("--keep-files", metavar="DIR", help="keep the measured local format files under DIR with a manifest")
     p.add_argument("--runs-dir", default=str(DEFAULT_RUNS_DIR), help="where run JSON files go")
     p.add_argument("--no-report", action="store_true", help="do not build the report afterwards")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
@@ -90,6 +91,8 @@ def pytest_arguments(args: argparse.Namespace, json_path: Path) -> list[str]:
         out += ["--dataset", str(Path(path).expanduser().resolve())]
     if args.no_memory:
         out.append("--no-memory")
+    if args.keep_files:
+        out += ["--keep-files", str(Path(args.keep_files).expanduser().resolve())]
     return out + list(args.pytest_args)
 
 

@@ -4,7 +4,8 @@ Measured benchmarks become rows with their ``extra_info`` keys and pytest-benchm
 statistics (``time_median``, ``time_iqr``, ``time_q1`` ...); skipped and failed cases (the run's
 outcomes) become rows too, with ``status`` and ``reason`` and no timing, so a pandas user sees
 every case the run attempted.  Lists and objects in ``extra_info`` are stored as JSON text so
-the table writes to Parquet and CSV alike.
+the table writes to Parquet and CSV alike (``fidelity_issues`` as JSON ``[{column, kind,
+detail}]``, plus ``fidelity_issues_text``, the same issues as one readable line).
 
 Noise columns: ``cv`` (stddev / mean) and ``noisy`` (cv > :data:`NOISY_CV`).
 """
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from storagebench.report.loading import Run
+from storagebench.results import issues_text
 
 NOISY_CV = 0.10  # coefficient of variation above which a figure is flagged as noisy
 
@@ -44,6 +46,9 @@ def benchmark_row(run: Run, bench: dict[str, Any]) -> dict[str, Any]:
         "reason": None,
     }
     row.update({k: _cell(v) for k, v in bench["extra_info"].items()})
+    if "fidelity_issues" in bench["extra_info"]:
+        # Structured in fidelity_issues (JSON); one readable line beside it for spreadsheets.
+        row["fidelity_issues_text"] = issues_text(bench["extra_info"]["fidelity_issues"])
     for key in STAT_KEYS:
         row[f"time_{key}"] = stats.get(key)
     row["rounds"] = stats.get("rounds")

@@ -15,6 +15,12 @@ the suite may create one (embedded, custom), or a unique prefix ``storagebench/<
 inside the bucket the user named.  :meth:`S3Target.cleanup` deletes only the objects under that
 run's prefix (and aborts its unfinished multipart uploads) and the bucket only if it created it.
 
+Counting: the embedded server counts in its WSGI app; a custom ``http://`` endpoint is reached
+through a counting proxy on 127.0.0.1 (:mod:`storagebench.s3.proxy`, same counter), and
+``https`` endpoints are counted client-side by botocore hooks on boto3 and s3fs
+(:mod:`storagebench.s3.client_counting`).  ``--s3-latency`` injects a cloud profile's latency
+where the suite serves the requests (embedded, proxied; :mod:`storagebench.s3.latency`).
+
 Credentials are held privately, passed to the clients, and never appear in ``describe()``,
 ``repr()``, results or logs.  Timeouts are short and retries bounded on every client, so an
 unreachable endpoint fails in seconds with a clear error.
@@ -33,6 +39,8 @@ from urllib.parse import urlsplit
 from storagebench import aws, urls
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.s3.counting import RequestCounter
+from storagebench.s3.cloud_model import CloudProfile
+from storagebench.s3.latency import LatencyInjector, resolve_profile
 from storagebench.s3.errors import S3ConfigError, S3EndpointUnreachable, S3Error, S3RealAwsNotAllowed, translate
 
 EMBEDDED = "embedded"
@@ -156,6 +164,37 @@ def _redact(url: str | None) -> str:
     return urls.redact_url(url)
 
 
+def counted_at_server(resolved: ResolvedEndpoint) -> bool:
+    """Requests are counted by a WSGI middleware: in the embedded server, or in the counting
+    proxy the suite puts in front of a custom plain-HTTP endpoint (https cannot be proxied)."""
+    if resolved.kind == EMBEDDED:
+        return True
+    return resolved.kind == "custom" and urlsplit(resolved.url or "").scheme == "http"
+
+
+def default_counter(resolved: ResolvedEndpoint) -> RequestCounter:
+    """Server-side counting where the suite serves the requests (embedded, proxied http://);
+    elsewhere (https: real AWS, TLS endpoints) client-side botocore hooks for boto3 and s3fs."""
+    if counted_at_server(resolved):
+        return RequestCounter()
+    from storagebench.s3.client_counting import ClientSideCounter
+
+    return ClientSideCounter(bucket_hint=resolved.bucket)
+
+
+def latency_injector(resolved: ResolvedEndpoint, profile: "str | CloudProfile | None") -> LatencyInjector | None:
+    """The injector for ``--s3-latency PROFILE`` (None for ``none``); only where the suite serves
+    the requests itself (embedded server or counting proxy): real AWS has its own latency."""
+    chosen = resolve_profile(profile)
+    if chosen is None:
+        return None
+    if not counted_at_server(resolved):
+        raise S3ConfigError(f"--s3-latency {profile} needs the embedded endpoint or an http:// endpoint "
+                            f"(requests pass through the suite's server there); {_redact(resolved.url)} "
+                            "is not one")
+    return LatencyInjector(chosen)
+
+
 def run_id() -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
 
@@ -164,13 +203,14 @@ class S3Target:
     """An opened endpoint plus the run's bucket and prefix.  Use as a context manager."""
 
     def __init__(self, resolved: ResolvedEndpoint, counter: RequestCounter | None = None,
-                 middlewares: list | None = None):
+                 middlewares: list | None = None, latency: "str | CloudProfile | None" = None):
         self.resolved = resolved
         self.run_id = run_id()
-        self.counter = counter if counter is not None else (
-            RequestCounter() if resolved.kind == EMBEDDED else None)
+        self.counter = counter if counter is not None else default_counter(resolved)
+        self.injector = latency_injector(resolved, latency)
         self._extra_middlewares = list(middlewares or [])
         self.server: EmbeddedMoto | None = None
+        self.proxy: Any = None  # storagebench.s3.proxy.CountingProxy in front of a custom http:// endpoint
         self.bucket: str = ""
         self.prefix: str = ""
         self.created_bucket = False
@@ -188,12 +228,17 @@ class S3Target:
 
     @property
     def endpoint_url(self) -> str | None:
+        """The URL the clients connect to (the counting proxy's, when there is one)."""
         if self.server is not None:
             return self.server.endpoint_url
+        if self.proxy is not None:
+            return self.proxy.endpoint_url
         return self.resolved.url or self._opened_url
 
     @property
     def endpoint_label(self) -> str:
+        if self.proxy is not None or (self.kind == "custom" and self.resolved.url):
+            return _redact(self.resolved.url)  # the user's endpoint, not the proxy in front of it
         return _redact(self.endpoint_url) if self.endpoint_url or self.kind == "aws" else "(not started)"
 
     @property
@@ -204,23 +249,58 @@ class S3Target:
         """What results record about the endpoint: no credentials, no user:password in URLs."""
         return {"s3_endpoint_kind": self.kind, "s3_endpoint": self.endpoint_label,
                 "s3_region": self.region, "s3_bucket": self.bucket, "s3_prefix": self.prefix,
-                "s3_counted": self.counter is not None}
+                "s3_counted": self.counter is not None, **self.counting_describe()}
+
+    def counting_describe(self) -> dict[str, Any]:
+        """How requests are counted (server middleware or the proxy) and the injected latency."""
+        from storagebench.s3 import latency
+
+        from storagebench.s3.client_counting import ClientSideCounter
+
+        by = None
+        if isinstance(self.counter, ClientSideCounter):
+            by = self.counter.counted_by
+        elif self.counter is not None:
+            by = "counting proxy on 127.0.0.1 in front of the endpoint" if self.kind == "custom" \
+                else "WSGI middleware in the embedded server"
+        return {"s3_counted_by": by, **latency.describe(self.injector)}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def open(self) -> "S3Target":
         if self.kind == EMBEDDED:
-            middlewares = [*self._extra_middlewares, self.counter.middleware]  # type: ignore[union-attr]
-            self.server = EmbeddedMoto(middlewares=middlewares).start()
+            self.server = EmbeddedMoto(middlewares=self._server_middlewares()).start()
             self._opened_url = self.server.endpoint_url
             self._credentials = dict(DUMMY_CREDENTIALS)
         else:
             self._credentials = self._standard_credentials()
+            if self.counter is not None:
+                self._start_counting_proxy()
         try:
             self._claim_namespace()
         except BaseException:
             self.close_server()
             raise
         return self
+
+    def _server_middlewares(self) -> list:
+        """Outermost last: the counter outside the latency injector, so counted first/last byte
+        times include the injected latency, as a client sees them."""
+        injected = [self.injector.middleware] if self.injector is not None else []
+        counted = [self.counter.middleware] if self.counter is not None else []
+        return [*self._extra_middlewares, *injected, *counted]
+
+    def _start_counting_proxy(self) -> None:
+        from storagebench.s3.proxy import CountingProxy
+
+        assert self.resolved.url is not None
+        try:
+            check_reachable(self.resolved)
+        except S3EndpointUnreachable as exc:
+            # The same wording as a client's failure to connect (errors.translate).
+            reason = str(exc).split(" is unreachable ", 1)[-1].split(";", 1)[0]
+            raise S3EndpointUnreachable(f"S3 endpoint {self.endpoint_label} is unreachable {reason}; check "
+                                        "--s3-endpoint and that the server is running") from None
+        self.proxy = CountingProxy(self.resolved.url, middlewares=self._server_middlewares()).start()
 
     def _standard_credentials(self) -> dict[str, str]:
         return standard_credentials(self.resolved)
@@ -266,6 +346,9 @@ class S3Target:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self.proxy is not None:
+            self.proxy.stop()
+            self.proxy = None
 
     def close(self) -> None:
         try:
@@ -292,6 +375,25 @@ class S3Target:
         view._credentials = dict(self._creds())
         return view
 
+    def connection(self) -> dict[str, Any]:
+        """What another process needs to reach this run's objects as the clients here do (the URL
+        the clients use, region, bucket, prefix and credentials).  Sent only to the suite's own
+        spawned memory-measuring process through a pipe; never written anywhere."""
+        return {"url": self.endpoint_url, "region": self.region, "bucket": self.bucket,
+                "prefix": self.prefix, "credentials": dict(self._creds()), "kind": self.kind}
+
+    @classmethod
+    def attach(cls, connection: dict[str, Any]) -> "S3Target":
+        """A view of an opened target from :meth:`connection` (in another process): it starts no
+        server, claims nothing, counts nothing and deletes nothing."""
+        kind = connection["kind"] if connection["url"] is None else "custom"
+        view = cls(ResolvedEndpoint(kind, connection["url"], connection["bucket"], connection["region"], None),
+                   counter=RequestCounter())
+        view.counter = None
+        view.bucket, view.prefix = connection["bucket"], connection["prefix"]
+        view._credentials = dict(connection["credentials"])
+        return view
+
     # -- names --------------------------------------------------------------------------------
     def key(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -311,7 +413,17 @@ class S3Target:
             self._boto3 = aws.client("s3", self.endpoint_url, region=self.region, credentials=self._creds(),
                                      max_attempts=MAX_ATTEMPTS, connect_timeout=CONNECT_TIMEOUT_S,
                                      read_timeout=READ_TIMEOUT_S)
+            self._count_client_side(self._boto3, "attach_botocore")
         return self._boto3
+
+    def _count_client_side(self, client: Any, how: str) -> None:
+        """Where requests cannot be counted at a server: register the client-side hooks."""
+        from storagebench.s3.client_counting import ClientSideCounter
+
+        if isinstance(self.counter, ClientSideCounter):
+            if self.bucket:
+                self.counter.bucket_hint = self.bucket
+            getattr(self.counter, how)(client)
 
     def pyarrow_fs(self) -> Any:
         import pyarrow.fs as pafs
@@ -346,6 +458,7 @@ class S3Target:
                            "response_checksum_validation": "when_required"},
             skip_instance_cache=True, **settings)
         fs.retries = MAX_ATTEMPTS  # s3fs's own retry loop (default 5 with backoff) bounded too
+        self._count_client_side(fs, "attach_s3fs")
         return fs
 
     # -- errors -------------------------------------------------------------------------------

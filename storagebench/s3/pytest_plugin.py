@@ -16,6 +16,9 @@ apply here too.  S3 options:
     --s3-formats a,b                default in the quick profile: parquet,csv,json,orc,feather
     --s3-datasets a,b               default in the quick profile: mixed
     --s3-cloud-profiles a,b         modelled-time profiles (default: all in cloud_profiles.json)
+    --s3-latency none|PROFILE       inject a cloud profile's first-byte latency and per-connection
+                                    byte rate on the embedded (or proxied http://) endpoint; each
+                                    case then records the model's prediction beside the measurement
 
 The quick profile keeps the S3 matrix small: formats parquet, csv, json, orc and feather on the
 ``mixed`` dataset; each format's default compression; the reference writer; reader ``pyarrow``
@@ -43,11 +46,14 @@ from storagebench.cases import read_cases, write_cases
 from storagebench.pytest_plugin import register_outcome_source, suite_config
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import select_clients, serves
+from storagebench.s3 import latency
+from storagebench.s3.counting import latency_summary
 from storagebench.s3.endpoint import (
     EMBEDDED,
     EndpointSpec,
     S3Target,
     check_reachable,
+    latency_injector,
     resolve,
     standard_credentials,
 )
@@ -81,6 +87,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--s3-formats", default="", help="comma list of formats on S3 (quick default: parquet,csv,json,orc,feather)")
     g.addoption("--s3-datasets", default="", help="comma list of datasets on S3 (quick default: mixed)")
     g.addoption("--s3-cloud-profiles", default="", help="comma list of modelled cloud profiles (default: all)")
+    g.addoption("--s3-latency", default=latency.NONE, metavar="|".join(latency.choices()),
+                help="inject this cloud profile's latency on the embedded or http:// endpoint (default none)")
 
 
 def _split(value: str) -> list[str]:
@@ -104,6 +112,8 @@ class S3Config:
         self.cloud_profiles = _split(opt("--s3-cloud-profiles")) or None
         for name in self.cloud_profiles or []:
             cloud_model.get_profile(name)
+        self.latency = opt("--s3-latency")
+        latency_injector(self.resolved, self.latency)  # unknown profile / https endpoint: usage error
         suite = suite_config(config)
         self.quick = suite.profile.name == "quick"
         names = _split(opt("--s3-formats"))
@@ -195,7 +205,8 @@ def s3_target(request: pytest.FixtureRequest) -> Iterator[S3Target]:
     cached = getattr(request.config, _TARGET_KEY, None)
     if isinstance(cached, _FailedTarget):
         pytest.fail(f"storagebench: {cached.error}", pytrace=False)
-    target = S3Target(s3_config(request.config).resolved)
+    cfg = s3_config(request.config)
+    target = S3Target(cfg.resolved, latency=cfg.latency)
     try:
         target.open()
     except StorageBenchInputError as exc:
@@ -210,7 +221,8 @@ def s3_target(request: pytest.FixtureRequest) -> Iterator[S3Target]:
 @pytest.fixture(scope="session")
 def s3_harness(request: pytest.FixtureRequest, s3_target: S3Target) -> Iterator[S3Harness]:
     suite, cfg = suite_config(request.config), s3_config(request.config)
-    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles)
+    h = S3Harness(suite.profile, cfg.dataset_specs, suite.seed, s3_target, cfg.cloud_profiles,
+                  memory_pass=suite.memory)
     setattr(request.config, _HARNESS_KEY, h)
     register_outcome_source(request.config, h)
     yield h
@@ -236,4 +248,6 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_
         "cloud_profiles": {p.name: {"label": p.label, "first_byte_s": p.first_byte_s,
                                     "bytes_per_s_per_connection": p.bytes_per_s_per_connection}
                            for p in cloud_model.profiles().values()},
+        # Every request of every case's timed operations, by operation and size (warp's view).
+        "request_latency": latency_summary(harness.timed_records),
     }

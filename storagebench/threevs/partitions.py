@@ -131,9 +131,13 @@ def _partitioning(keys: tuple[str, ...]) -> ds.Partitioning | None:
 
 
 def write_layout(table: pa.Table, base: str, keys: tuple[str, ...],
-                 filesystem: pafs.FileSystem | None = None) -> LayoutStats:
-    """Write ``table`` under ``base`` partitioned by ``keys`` (none: one file); returns stats."""
-    validate_partition_columns(table, keys)
+                 filesystem: pafs.FileSystem | None = None, validate: bool = True) -> LayoutStats:
+    """Write ``table`` under ``base`` partitioned by ``keys`` (none: one file); returns stats.
+
+    ``validate=False`` skips :func:`validate_partition_columns` (the benchmark validates the
+    table once, before timing: checking the input is not part of writing it)."""
+    if validate:
+        validate_partition_columns(table, keys)
     sizes: list[int] = []
     folders: set[str] = set()
 
@@ -171,11 +175,21 @@ class QueryResult:
     files: list[str]  # the files the scan read: the fragments left after partition pruning
 
 
+def scan(dataset: ds.Dataset, expr: pc.Expression | None) -> pa.Table:
+    """The query the benchmark times: scan ``dataset`` with ``expr`` (partition pruning happens
+    on the partition expressions in memory, then only the kept files are read)."""
+    return dataset.to_table(filter=expr) if expr is not None else dataset.to_table()
+
+
+def files_scanned(dataset: ds.Dataset, expr: pc.Expression | None) -> list[str]:
+    """The files a scan with ``expr`` reads: the fragments left after pruning (untimed)."""
+    fragments = dataset.get_fragments(filter=expr) if expr is not None else dataset.get_fragments()
+    return [f.path for f in fragments]
+
+
 def run_query(dataset: ds.Dataset, expr: pc.Expression | None) -> QueryResult:
-    """Scan ``dataset`` with ``expr`` (pruning happens on the partition expressions in memory)."""
-    fragments = list(dataset.get_fragments(filter=expr)) if expr is not None else list(dataset.get_fragments())
-    table = dataset.to_table(filter=expr) if expr is not None else dataset.to_table()
-    return QueryResult(table, [f.path for f in fragments])
+    """:func:`scan` plus the files it read."""
+    return QueryResult(scan(dataset, expr), files_scanned(dataset, expr))
 
 
 def files_bytes(dataset: ds.Dataset, paths: list[str]) -> int:

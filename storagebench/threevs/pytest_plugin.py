@@ -102,6 +102,10 @@ class LifecycleSuite:
         # A catalog entry depends on the schema, not the row count: small files keep it fast.
         return min(self.profile.rows, CATALOG_ROWS)
 
+    def counted(self, target: str) -> S3Target | None:
+        """The endpoint whose requests ``run_rounds`` counts for a target (None on local disk)."""
+        return self.target if target == "s3" else None
+
     def counting(self, target: str) -> Any:
         """Request counting on S3; on local disk there is nothing to count (yields None)."""
         return self.target.counting() if target == "s3" else contextlib.nullcontext(None)

@@ -65,18 +65,6 @@ class RequestCounts:
     def glue_requests(self) -> int:
         return self.service_total("glue")
 
-    def discount(self, op: str, n: int) -> None:
-        """Drop ``n`` requests of ``op`` (e.g. a benchmark setup's own PUTs) from the counts."""
-        keep, dropped = [], 0
-        for r in self.records:
-            if dropped < n and _op(r) == op:
-                dropped += 1
-                continue
-            keep.append(r)
-        self.records, self.by_op = [], Counter()
-        self.bytes_sent = self.bytes_received = 0
-        self.add_records(keep)
-
     def request_cost_usd(self, region: str = DEFAULT_REGION, storage_class: str = "STANDARD") -> float:
         """Request charges (S3 by class, Glue per million) from the price table."""
         s3_records = [r for r in self.records if _op(r) != GLUE_OP]

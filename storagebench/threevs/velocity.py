@@ -7,9 +7,12 @@ batch as its own object.  Measured side by side in one run, locally and on S3:
   vs the same rows written once;
 * **read**: reading every small object (pyarrow.dataset over the prefix: a listing, then per
   object a footer and data request) vs reading the one compacted object;
-* **compaction**: the job that turns the small objects into one (read all, write one, verify,
-  then delete the inputs: the output is written and checked *before* anything is deleted, and
-  an existing output is never overwritten);
+* **compaction**: the job that turns the small objects into one.  Timed: listing and reading
+  every small object and writing the one object (:func:`rewrite_as_one`).  Around it, untimed:
+  the check that the output does not exist (never overwritten) before, and after it the
+  verification of the written footer and the deletion of the inputs (the output is checked
+  *before* anything is deleted); their requests and wall time are reported apart
+  (``cleanup_*`` keys);
 * **requests and cost** of each (PUT/GET/LIST counted on the endpoint, priced from the table).
 
 The rows come from the ``numeric`` sensor dataset (a time series is what streams), in order,
@@ -21,7 +24,9 @@ extra_info keys (``suite == "velocity"``): ``operation`` ("write_stream" | "writ
 ``appends``, ``batch_rows``, ``rows``, ``objects`` (objects written / read), ``bytes_total``,
 ``requests``, ``requests_by_op``, ``bytes_received`` (s3: response bytes per round),
 ``request_cost_usd``, ``cost_per_million_rows_usd``,
-``files_in``, ``bytes_in``, ``bytes_out``, ``rows_returned``, ``dataset``, ``profile``, ``seed``.
+``files_in``, ``bytes_in``, ``bytes_out``, ``rows_returned``, ``cleanup_seconds`` (median wall
+time of verify + delete per compaction), ``cleanup_requests`` / ``cleanup_requests_by_op`` /
+``cleanup_request_cost_usd`` (s3: per compaction), ``dataset``, ``profile``, ``seed``.
 """
 
 from __future__ import annotations
@@ -97,12 +102,16 @@ class Compaction:
     rows: int
 
 
-def compact(prefix: str, output: str, filesystem: pafs.FileSystem, delete_inputs: bool = True) -> Compaction:
-    """Rewrite the objects under ``prefix`` as one object ``output`` (never overwriting one)."""
+def check_compaction_target(prefix: str, output: str, filesystem: pafs.FileSystem) -> None:
+    """Refuse an output that exists (never overwrite) or lies inside the input prefix."""
     if filesystem.get_file_info(output).type != pafs.FileType.NotFound:
         raise CompactionError(f"compaction output {output!r} already exists; refusing to overwrite it")
     if output.startswith(prefix.rstrip("/") + "/"):
         raise CompactionError(f"compaction output {output!r} is inside the input prefix {prefix!r}")
+
+
+def rewrite_as_one(prefix: str, output: str, filesystem: pafs.FileSystem) -> Compaction:
+    """The compaction itself (the timed part): list and read every object, write one."""
     dataset = ds.dataset(prefix, format="parquet", filesystem=filesystem)
     paths = list(dataset.files)
     if not paths:
@@ -110,11 +119,29 @@ def compact(prefix: str, output: str, filesystem: pafs.FileSystem, delete_inputs
     table = dataset.to_table()
     _ensure_dir(filesystem, output.rsplit("/", 1)[0])
     pq.write_table(table, output, filesystem=filesystem)
+    return Compaction(len(paths), table.num_rows)
+
+
+def verify_compaction(result: Compaction, prefix: str, output: str, filesystem: pafs.FileSystem) -> None:
+    """The written object's footer must count the rows that were read (inputs kept otherwise)."""
     with filesystem.open_input_file(output) as f:
         written_rows = pq.ParquetFile(f).metadata.num_rows
-    if written_rows != table.num_rows:
+    if written_rows != result.rows:
         raise CompactionError(f"compaction wrote {written_rows} rows to {output!r} but read "
-                              f"{table.num_rows}; inputs under {prefix!r} kept")
-    if delete_inputs:
-        filesystem.delete_dir(prefix)  # S3: DeleteObjects in batches of up to 1000 keys
-    return Compaction(len(paths), table.num_rows)
+                              f"{result.rows}; inputs under {prefix!r} kept")
+
+
+def delete_inputs(prefix: str, filesystem: pafs.FileSystem) -> None:
+    filesystem.delete_dir(prefix)  # S3: DeleteObjects in batches of up to 1000 keys
+
+
+def compact(prefix: str, output: str, filesystem: pafs.FileSystem, delete: bool = True) -> Compaction:
+    """The whole job: rewrite the objects under ``prefix`` as one object ``output`` (never
+    overwriting one), verify it, then delete the inputs.  The benchmark times
+    :func:`rewrite_as_one` alone, with the check before and verify/delete after it."""
+    check_compaction_target(prefix, output, filesystem)
+    result = rewrite_as_one(prefix, output, filesystem)
+    verify_compaction(result, prefix, output, filesystem)
+    if delete:
+        delete_inputs(prefix, filesystem)
+    return result

@@ -2,47 +2,52 @@
 
 A row sweep per profile (quick 1e4 -> 1e5, standard 1e4 -> 1e6, full 1e5 -> 1e7; with
 ``--rows R``: R, ~3.2R, 10R) writes the ``mixed`` orders dataset in each format and fits the
-**scaling exponent**: the slope of log(value) against log(rows) (least squares).  1.0 is linear;
-above 1 a format gets slower per row as data grows (e.g. a writer that builds the whole output in
-memory first), below 1 a fixed cost (headers, footers, thread start-up) still dominates.
+**scaling exponent**: the slope of log(median time) against log(rows) (least squares).  1.0 is
+linear; above 1 a format gets slower per row as data grows (e.g. a writer that builds the whole
+output in memory first), below 1 a fixed cost (headers, footers, thread start-up) still
+dominates.  Every sweep point is its own pytest-benchmark case with real rounds
+(:func:`sweep_rounds`: the profile's, at most 3 at the largest point, never fewer than 2), so
+each point has a median, an IQR and n, and the fit uses the medians.
 
 Memory stays bounded at any size because nothing ever holds the whole table: every format is
-written batch by batch through its streaming writer (registry ``BATCH_WRITERS``):
-``pq.ParquetWriter``, ``pyarrow.orc.ORCWriter``, ``pa.ipc.new_file`` (Feather), ``pyarrow.csv.
-CSVWriter``, JSON Lines batches appended through the JSON codec, ``fastavro.writer`` over a
-record generator (JSON and Avro go through Python records, 10-20x larger than Arrow, so they
-take 10k-row slices).  Batches (``batch_rows`` = min(rows, 100k)) cycle through a pool of up to 4
-distinct seeded batches, so generating data is not timed and the pool, not the sweep size,
-bounds what is resident.  The peak extra RSS of a write (storagebench.memory: forked child,
-VmHWM delta) is compared with the Arrow in-memory size of all rows written; the suite's bound is
-``peak <= 3 x`` that size (``memory_bounded``), and ``peak_per_batch_ratio`` shows it tracks the
-batch, not the total.
+written through its codec's batched writer (``Codec.write_batches``: ``pq.ParquetWriter``,
+``pyarrow.orc.ORCWriter``, an Arrow IPC file, ``pyarrow.csv.CSVWriter``, JSON Lines appended
+batch by batch, ``fastavro.writer`` over a record generator).  The batches cycle through a pool
+of up to 4 distinct seeded batches whose writer inputs (Arrow tables, or Python records for JSON
+and Avro) are built once before any timing (:class:`BatchSource`); a write's partial last batch
+is built in the round's setup.  So neither data generation nor record building is timed, and the
+pool (about 35 MB for either kind), not the sweep size, bounds what the process holds.  The peak
+extra RSS of a write (storagebench.memory: forked child, VmHWM delta) is compared with the Arrow
+in-memory size of all rows written; the suite's bound is ``peak <= 3 x`` that size
+(``memory_bounded``), and ``peak_per_batch_ratio`` shows it tracks the batch, not the total.
 
-Reads use each format's first reader engine, given the written schema, in full.
+Reads use each format's pyarrow reader where it has one (else its first reader,
+:func:`read_engine`), given the written schema, in full; their peak extra RSS is measured too (a full read materialises the table, so it is compared with the Arrow size,
+not bounded).  The row count of each timed read is checked after the timer stops, and its
+result is freed before the next round (one table resident at a time).
 
-extra_info keys (``suite == "volume"``): ``operation`` ("write" | "read"), ``format``,
-``engine``, ``compression``, ``rows`` (the largest sweep point, the one pytest-benchmark timed),
-``sweep_rows`` (list), ``sweep_seconds`` (list, same order), ``sweep_bytes`` (list of file
-sizes), ``time_exponent``, ``time_fit_r2``, ``size_exponent``, ``size_fit_r2``,
-``bytes_per_row`` (at the largest point), ``batch_rows``, ``arrow_bytes`` (all rows written, in
-Arrow), ``batch_arrow_bytes``, ``peak_memory_bytes``, ``peak_memory_method``,
-``peak_rss_ratio`` (peak / arrow_bytes), ``peak_per_batch_ratio``, ``memory_bounded``,
-``dataset``, ``profile``, ``seed``.
+extra_info keys (``suite == "volume"``), every sweep point: ``operation`` ("write" | "read"),
+``format``, ``engine``, ``compression``, ``rows`` (this point), ``sweep_rows`` (the whole
+sweep), ``sweep_index``, ``bytes`` (file size at this point), ``bytes_per_row``, ``batch_rows``,
+``arrow_bytes`` (all rows of this point, in Arrow), ``batch_arrow_bytes``, ``dataset``,
+``profile``, ``seed``.  The largest point adds the fit over the points measured in this run:
+``sweep_seconds`` / ``sweep_iqr_seconds`` / ``sweep_n`` (median, IQR and rounds per point, same
+order as ``sweep_rows``; None where a point was not measured), ``sweep_bytes``,
+``time_exponent``, ``time_fit_r2``, ``size_exponent``, ``size_fit_r2``, and the memory keys
+``peak_memory_bytes``, ``peak_memory_method``, ``peak_rss_ratio`` (peak / arrow_bytes),
+``peak_per_batch_ratio``, ``memory_bounded`` (writes only; None for reads).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
 
-import formats
 from formats.base import Codec, Location, ReadRequest, WriteOptions
 from storagebench.datasets import build_dataset
 from storagebench.results import SUITE_VOLUME  # noqa: F401  (re-exported: the benchmarks import it here)
@@ -52,6 +57,8 @@ MAX_BATCH_ROWS = 100_000
 POOL_BATCHES = 4
 MEMORY_BOUND_FACTOR = 3.0
 RECORD_SLICE_ROWS = 10_000  # batch size for writers that go through Python records (JSON, Avro)
+MIN_ROUNDS = 2  # per sweep point: a median and an IQR need more than one shot
+LARGEST_POINT_ROUNDS = 3  # cap at the largest point (1e7 rows in the full profile)
 
 SWEEPS: dict[str, tuple[int, ...]] = {
     "quick": (10_000, 31_623, 100_000),
@@ -67,34 +74,82 @@ def sweep_rows(profile: str, rows_override: int | None = None) -> tuple[int, ...
     return SWEEPS[profile]
 
 
+def sweep_rounds(profile_rounds: int, rows: int, sweep: tuple[int, ...]) -> int:
+    """Timed rounds at one sweep point: the profile's, capped at LARGEST_POINT_ROUNDS at the
+    largest point (the largest writes of the whole suite), and never fewer than 2 (a median and
+    an IQR need more than one shot)."""
+    rounds = min(profile_rounds, LARGEST_POINT_ROUNDS) if rows == max(sweep) else profile_rounds
+    return max(MIN_ROUNDS, rounds)
+
+
 @dataclass
 class BatchSource:
-    """Prepared batches for a format: ``batches(rows)`` yields them without holding all rows."""
+    """A format's pool of prepared batches, and their writer inputs built once (untimed).
+
+    ``tables`` are the pool's batches after the codec's ``prepare`` (what the file should hold);
+    ``inputs`` the same batches as the writer engine takes them (Python records for JSON and
+    Avro, 10-20x their Arrow size, hence RECORD_SLICE_ROWS-row batches for those).  A write of
+    ``rows`` rows cycles through the inputs (:meth:`plan`), so what is resident is the pool, not
+    the file.
+    """
 
     codec: Codec
-    pool: list[pa.Table]
-    schema: pa.Schema
+    engine: str
+    tables: list[pa.Table]
+    inputs: list[Any]
 
     @classmethod
-    def build(cls, codec: Codec, raw_pool: list[pa.Table]) -> "BatchSource":
-        pool = [codec.prepare(table)[0] for table in raw_pool]
-        return cls(codec, pool, pool[0].schema)
+    def build(cls, codec: Codec, engine: str, raw_pool: list[pa.Table]) -> "BatchSource":
+        tables = [codec.prepare(table)[0] for table in raw_pool]
+        probe = codec.batch_writer_input(tables[0].slice(0, 1), engine)
+        if not isinstance(probe, pa.Table):  # records / frames: small slices keep the pool small
+            tables = [t.slice(0, RECORD_SLICE_ROWS) for t in tables]
+        return cls(codec, engine, tables, [codec.batch_writer_input(t, engine) for t in tables])
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self.tables[0].schema
 
     @property
     def batch_rows(self) -> int:
-        return self.pool[0].num_rows
+        return self.tables[0].num_rows
 
-    def batches(self, rows: int) -> Iterator[pa.Table]:
-        left = rows
-        for batch in itertools.cycle(self.pool):
-            if left <= 0:
-                return
-            take = batch if batch.num_rows <= left else batch.slice(0, left)
-            left -= take.num_rows
-            yield take
+    def _layout(self, rows: int) -> tuple[int, int]:
+        return divmod(rows, self.batch_rows)  # (full batches, rows in the last, partial one)
+
+    def plan(self, rows: int) -> "BatchPlan":
+        """The writer inputs for ``rows`` rows; the partial last batch is built here (setup)."""
+        full, tail = self._layout(rows)
+        last = None
+        if tail:
+            last = self.codec.batch_writer_input(self.tables[full % len(self.tables)].slice(0, tail), self.engine)
+        return BatchPlan(self.inputs, full, last)
+
+    def arrow_batches(self, rows: int) -> Iterator[pa.Table]:
+        """The Arrow batches a write of ``rows`` rows holds, in file order (for checks and sizes)."""
+        full, tail = self._layout(rows)
+        for i in range(full):
+            yield self.tables[i % len(self.tables)]
+        if tail:
+            yield self.tables[full % len(self.tables)].slice(0, tail)
 
     def arrow_bytes(self, rows: int) -> int:
-        return sum(b.nbytes for b in self.batches(rows))
+        return sum(b.nbytes for b in self.arrow_batches(rows))
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """Iterable of prepared writer inputs: ``full`` pool inputs in turn, then ``last`` (if any)."""
+
+    pool: list[Any]
+    full: int
+    last: Any | None
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(self.full):
+            yield self.pool[i % len(self.pool)]
+        if self.last is not None:
+            yield self.last
 
 
 def raw_pool(batch_rows: int, seed: int, dataset: str = VOLUME_DATASET) -> list[pa.Table]:
@@ -106,91 +161,33 @@ def raw_pool(batch_rows: int, seed: int, dataset: str = VOLUME_DATASET) -> list[
     return [unified.slice(i * batch_rows, batch_rows) for i in range(POOL_BATCHES)]
 
 
-def _record_slices(batches: Iterable[pa.Table]) -> Iterator[pa.Table]:
-    # Python records cost 10-20x their Arrow size: writers that need them get small slices.
-    for b in batches:
-        for start in range(0, b.num_rows, RECORD_SLICE_ROWS):
-            yield b.slice(start, RECORD_SLICE_ROWS)
+def write_rows(plan: BatchPlan, source: BatchSource, path: str, compression: str) -> None:
+    """The timed write: the codec's batched writer over prepared inputs."""
+    source.codec.write_batches(plan, Location(path), source.engine, WriteOptions(compression))
 
 
-# -- streaming writers: one function per format ---------------------------------------------------
-def _parquet(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    import pyarrow.parquet as pq
+def read_engine(codec: Codec) -> str:
+    """The reader the volume suite times: pyarrow's where the format has one, else the first.
 
-    with pq.ParquetWriter(path, schema, compression=None if compression == "none" else compression) as w:
-        for b in batches:
-            w.write_table(b)
-
-
-def _orc(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    import pyarrow.orc as paorc
-
-    w = paorc.ORCWriter(path, compression="uncompressed" if compression == "none" else compression)
-    try:
-        for b in batches:
-            w.write(b)
-    finally:
-        w.close()
+    Memory decides: a full read holds the table, and the reader's own transient must not dwarf
+    it.  Peak extra RSS measured here at 300k rows of ``mixed`` (25 MB in Arrow): pyarrow's
+    readers 1.8-3.5x that (JSON 5x), pandas' JSON reader (the JSON codec's first reader) 38x,
+    which at the full profile's 1e7 rows would need about 32 GB.  Avro has only fastavro (Python
+    records, 13x).
+    """
+    names = [e.name for e in codec.readers()]
+    return "pyarrow" if "pyarrow" in names else names[0]
 
 
-def _feather(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    options = pa.ipc.IpcWriteOptions(compression=None if compression == "none" else compression)
-    with pa.ipc.new_file(path, schema, options=options) as w:
-        for b in batches:
-            w.write_table(b)
+def read_rows(codec: Codec, path: str, schema: pa.Schema) -> Any:
+    """The timed read: in full, with :func:`read_engine`; its native result (turning a
+    DataFrame into Arrow is not part of reading, so callers convert untimed)."""
+    return codec.read(Location(path), read_engine(codec), ReadRequest(schema=schema))
 
 
-def _csv(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    import pyarrow.csv as pacsv
-
-    with pacsv.CSVWriter(path, schema) as w:
-        for b in batches:
-            w.write_table(b)
-
-
-def _json(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    # JSON Lines files concatenate: each batch is encoded by the JSON codec's own writer.
-    codec = formats.get_codec("json")
-    engine = codec.writers()[0].name
-    with open(path, "wb") as out:
-        for b in _record_slices(batches):
-            sink = Location.memory()
-            codec.write(codec.writer_input(b, engine), sink, engine, WriteOptions("none"))
-            out.write(sink.getvalue())
-
-
-def _avro(path: str, schema: pa.Schema, batches: Iterable[pa.Table], compression: str) -> None:
-    import fastavro
-
-    from formats.avro import avro_schema
-
-    codecs = {"none": "null", "deflate": "deflate", "snappy": "snappy", "zstd": "zstandard"}
-    records = (r for b in _record_slices(batches) for r in b.to_pylist())  # one slice at a time
-    with open(path, "wb") as out:
-        fastavro.writer(out, fastavro.parse_schema(avro_schema(schema)), records,
-                        codec=codecs[compression])
-
-
-BATCH_WRITERS: dict[str, Callable[[str, pa.Schema, Iterable[pa.Table], str], None]] = {
-    "parquet": _parquet, "orc": _orc, "feather": _feather, "csv": _csv, "json": _json, "avro": _avro,
-}
-
-
-def write_rows(source: BatchSource, path: str, rows: int, compression: str) -> None:
-    """Write ``rows`` rows of ``source`` to ``path`` batch by batch (the timed write)."""
-    BATCH_WRITERS[source.codec.name](path, source.schema, source.batches(rows), compression)
-
-
-def read_rows(codec: Codec, path: str, schema: pa.Schema) -> pa.Table:
-    """Full read with the format's first reader engine (the timed read)."""
-    reader = codec.readers()[0].name
-    return codec.to_arrow(codec.read(Location(path), reader, ReadRequest(schema=schema)))
-
-
-def timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+def result_rows(result: Any) -> int:
+    """Rows of a reader's native result (Arrow table or DataFrame), without converting it."""
+    return result.num_rows if isinstance(result, pa.Table) else len(result)
 
 
 @dataclass(frozen=True)

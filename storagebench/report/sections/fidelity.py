@@ -1,27 +1,33 @@
 """Fidelity matrix: for each format, writer>reader and column, did the data come back intact?
 
 ``ok`` lossless; ``types`` every value kept but the type changed (categorical to string, int32 to
-int64, a conversion the format forced before writing); ``VALUES`` values changed, a timezone was
-dropped, rows or columns went missing.  Taken from the full reads (every column, every row), with
-the reason for each lossy cell listed below the matrix."""
+int64, a time-zone name replaced by UTC, a conversion the format forced before writing);
+``VALUES`` values changed, a time zone was dropped, rows or columns went missing.  Taken from the
+full reads (every column, every row), with the reason for each lossy cell listed below the
+matrix.  Each cell comes from the structured issues the harness records (``fidelity_issues``:
+``{column, kind, detail}``); whether an issue costs values or types is decided by its kind
+(:func:`storagebench.results.issue_loses_values`), never by the wording of its detail.  Reads by
+an engine handed the written schema are labelled "(schema supplied)": they describe that read,
+not what the file holds."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from storagebench.report.context import ReportContext, dataset_groups
 from storagebench.report.model import Block, Heading, Table, Text
 from storagebench.report.sections import section
-
-_VALUE_MARKERS = ("values differ", "dropped", "missing", "rows read", "unreadable")
-
-
-def column_verdict(detail: str) -> str:
-    """'types' or 'VALUES' for one ``fidelity_details`` entry (``column: what happened``)."""
-    return "VALUES" if any(m in detail for m in _VALUE_MARKERS) else "types"
+from storagebench.results import issue_loses_values
 
 
-def details_of(value) -> list[str]:
+def column_verdict(kind: str) -> str:
+    """'types' or 'VALUES' for one issue kind."""
+    return "VALUES" if issue_loses_values(kind) else "types"
+
+
+def _json_list(value: Any) -> list[Any]:
+    """A list stored in the tidy table (a list, or its JSON text), else []."""
     if value is None or (isinstance(value, float) and value != value):
         return []
     if isinstance(value, str):
@@ -29,7 +35,17 @@ def details_of(value) -> list[str]:
             value = json.loads(value)
         except json.JSONDecodeError:
             return [value]
-    return [str(v) for v in value]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def details_of(value: Any) -> list[str]:
+    """A list of names or texts stored in the tidy table, as strings."""
+    return [str(v) for v in _json_list(value)]
+
+
+def issues_of(value: Any) -> list[dict[str, str]]:
+    """The structured ``fidelity_issues`` of one case."""
+    return [i for i in _json_list(value) if isinstance(i, dict) and {"column", "kind", "detail"} <= i.keys()]
 
 
 @section("fidelity", "Fidelity", order=50)
@@ -47,13 +63,13 @@ def build(ctx: ReportContext) -> list[Block] | None:
                 f"{r['writer_engine']}>{r['reader_engine']}"
             key = f"{r['format']} {via}"
             row = cells.setdefault(key, {})
-            for d in details_of(r["fidelity_details"]):
-                col, _, what = d.partition(": ")
-                verdict = column_verdict(what)
+            for issue in issues_of(r.get("fidelity_issues")):
+                col = issue["column"]
                 if row.get(col) != "VALUES":
-                    row[col] = verdict
-                reasons.setdefault((key, col, what), set()).add(str(r["compression"]))
-            row.setdefault("_verdict", r["fidelity"])
+                    row[col] = column_verdict(issue["kind"])
+                reasons.setdefault((key, col, issue["detail"]), set()).add(str(r["compression"]))
+            schema_note = " (schema supplied)" if r.get("fidelity_schema_supplied") is True else ""
+            row.setdefault("_verdict", f"{r['fidelity']}{schema_note}")
         columns = sorted({c for row in cells.values() for c in row if c != "_verdict"})
         matrix = [[k, cells[k]["_verdict"], *[cells[k].get(c, "ok") for c in columns]] for k in sorted(cells)]
         blocks += [Heading(label),
@@ -68,4 +84,5 @@ def build(ctx: ReportContext) -> list[Block] | None:
     if not blocks:
         return None
     return [Text("A lossy-values result is never a silent winner: the recommendations exclude it "
-                 "and say so.", kind="note")] + blocks
+                 "and say so. Every verdict describes the file as a reader without the original "
+                 "schema sees it, except reads marked \"(schema supplied)\".", kind="note")] + blocks

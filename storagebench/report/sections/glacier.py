@@ -120,5 +120,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
                         "request and the first successful GET.", kind="warn"),
                    Table("", ["archived in", "tier", "format", "object bytes", "states observed", "polls",
                               "requests", "by operation", *TIMING, "restore $", "restore hours (price table)"],
-                         rows, key="glacier:restore")]
+                         rows, ["Timed and counted: RestoreObject, the HEAD polls until restored, and the GET. "
+                                "Archiving the object and checking it needs a restore are each round's setup "
+                                "(neither timed nor counted)."], key="glacier:restore")]
     return blocks + skipped_note(ctx, SUITE_GLACIER)

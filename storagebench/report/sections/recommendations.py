@@ -106,6 +106,8 @@ def candidates(part: pd.DataFrame, w: Workload) -> list[dict[str, Any]]:
             full = reads[(reads["format"] == fmt_) & (reads["compression"] == comp)
                          & (reads["writer_engine"] == writer) & (reads["read_kind"] == "full")]
             best = None
+            if "fidelity_schema_supplied" in full:  # a read handed the schema says nothing of the file
+                full = full[~full["fidelity_schema_supplied"].eq(True)]
             if not full.empty:  # the best way to get this file back: lossless first, then fastest
                 rank = full["fidelity"].map({"lossless": 0, "lossy-types": 1}).fillna(2)
                 best = full.assign(_rank=rank).sort_values(["_rank", "time_median"]).iloc[0]

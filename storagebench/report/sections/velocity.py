@@ -17,7 +17,7 @@ from storagebench.results import SUITE_VELOCITY
 
 OPERATIONS = {"write_stream": "write: stream of micro-batches", "write_batch": "write: one batch",
               "read_small_objects": "read: every small object", "read_compacted": "read: the compacted object",
-              "compaction": "compaction (read all, write one, verify, delete)"}
+              "compaction": "compaction (list and read all, write one)"}
 # (slower-expected side, other side): the side-by-side comparisons the suite exists for.
 PAIRS = (("write_stream", "write_batch", "write: stream / batch"),
          ("read_small_objects", "read_compacted", "read: small objects / compacted"))
@@ -50,7 +50,8 @@ def build(ctx: ReportContext) -> list[Block] | None:
         f"{fmt.count(r0.get('rows'))} rows of the `{r0.get('dataset')}` dataset landed as "
         f"{fmt.count(r0.get('appends'))} appends of {fmt.count(r0.get('batch_rows'))} rows, each its own "
         "Parquet object, against the same rows written once. Requests are counted at the S3 endpoint "
-        "per timed round and priced from the price table; $ per million rows scales that cost to a "
+        "around the timed calls only (a round's setup, such as the stream a compaction works on, is "
+        "not counted) and priced from the price table; $ per million rows scales that cost to a "
         "million rows ingested or read the same way. A stream write is timed once (one round: the "
         "whole stream).")]
     for target, part in by_target(frame):
@@ -78,5 +79,17 @@ def build(ctx: ReportContext) -> list[Block] | None:
                 f"into {fmt.count(comp.get('objects'))} ({fmt.bytes_(comp.get('bytes_out'))}) in "
                 f"{fmt.timing(comp.get('time_median'), comp.get('time_iqr'), comp.get('rounds'))}"
                 + (f" with {fmt.number(comp.get('requests'))} requests ({fmt.usd(comp.get('request_cost_usd'))})"
-                   if value(comp.get("requests")) is not None else "") + "."))
+                   if value(comp.get("requests")) is not None else "") + "."
+                + _cleanup(comp)))
     return blocks + skipped_note(ctx, SUITE_VELOCITY)
+
+
+def _cleanup(comp: pd.Series) -> str:
+    """The job's untimed tail: verifying the output and deleting the inputs (after the timer)."""
+    if value(comp.get("cleanup_seconds")) is None:
+        return ""
+    text = f" Verifying the output and deleting the inputs, after the timer: {fmt.seconds(comp.get('cleanup_seconds'))} (median)"
+    if value(comp.get("cleanup_requests")) is not None:
+        text += (f", {fmt.number(comp.get('cleanup_requests'))} requests ({by_op(comp.get('cleanup_requests_by_op'))}, "
+                 f"{fmt.usd(comp.get('cleanup_request_cost_usd'))})")
+    return text + "."

@@ -16,10 +16,17 @@ from storagebench.report.sections._counted import TIMING, skipped_note, timing_c
 from storagebench.results import SUITE_VOLUME
 
 
-def sweep(r: pd.Series) -> list[tuple[float, float]]:
-    """(rows, seconds) points of one case's sweep."""
-    rows, secs = value(r.get("sweep_rows")) or [], value(r.get("sweep_seconds")) or []
-    return [(float(n), float(s)) for n, s in zip(rows, secs) if s]
+def sweep(points: pd.DataFrame) -> list[tuple[float, float]]:
+    """(rows, median seconds) of one format's and operation's sweep-point cases, by rows."""
+    return sorted((float(r["rows"]), float(r["time_median"])) for _, r in points.iterrows()
+                  if value(r.get("time_median")) is not None)
+
+
+def fitted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cases that carry a sweep's fit (its largest point)."""
+    if "sweep_seconds" not in frame.columns:
+        return frame.iloc[0:0]
+    return frame[frame["sweep_seconds"].map(lambda x: value(x) is not None)]
 
 
 LOW_R2 = 0.9  # below this one slope does not describe the sweep: flagged, not hidden
@@ -47,10 +54,11 @@ def build(ctx: ReportContext) -> list[Block] | None:
         "least-squares slope of log(value) against log(rows): 1 is linear, below 1 a fixed cost "
         "(headers, start-up) still dominates, above 1 the format gets slower per row as data grows. "
         "R\u00b2 says how well one slope fits; with three points a low R\u00b2 means the slope is not "
-        "a property of the format yet. Sweep points are one timing each; the largest is timed by "
-        "pytest-benchmark (median, IQR, n).")]
+        "a property of the format yet. Every sweep point is its own pytest-benchmark case with "
+        "several rounds; the fit uses their medians (each point's median, IQR and n are in the "
+        "table of sweep points).")]
     rows = []
-    for _, r in frame.sort_values(["operation", "format"], ascending=[False, True]).iterrows():
+    for _, r in fitted(frame).sort_values(["operation", "format"], ascending=[False, True]).iterrows():
         rows.append([r["format"], f"{r.get('compression')}", r["operation"], fmt.count(r.get("rows")),
                      fmt.number(r.get("time_exponent")), r2(r.get("time_fit_r2")),
                      fmt.number(r.get("size_exponent")), r2(r.get("size_fit_r2")),
@@ -61,9 +69,14 @@ def build(ctx: ReportContext) -> list[Block] | None:
                         [f"{fmt.NOISY_MARK} R\u00b2 below {LOW_R2}: the points do not lie on one line "
                          "(fixed costs at the small end, or noise); read the chart, not the slope."],
                         key="volume:exponents"))
+    points = [[r["format"], r["operation"], fmt.count(r.get("rows")), fmt.bytes_(r.get("bytes")), *timing_cells(r)]
+              for _, r in frame.sort_values(["operation", "format", "rows"], ascending=[False, True, True]).iterrows()]
+    blocks.append(Table("Sweep points", ["format", "operation", "rows", "file bytes", *TIMING], points,
+                        ["One pytest-benchmark case per point: median and IQR over n rounds."],
+                        key="volume:points"))
     for op in ("write", "read"):
-        series = {f"{r['format']}": pts for _, r in frame[frame["operation"] == op].iterrows()
-                  if len(pts := sweep(r)) > 1}
+        series = {f"{f}": pts for f, group in frame[frame["operation"] == op].groupby("format")
+                  if len(pts := sweep(group)) > 1}
         if series:
             blocks.append(Chart(f"{op.capitalize()} time vs rows", charts.lines(
                 series, f"Volume: {op} time vs rows (log-log)", "rows", f"{op} time, s"),
@@ -80,8 +93,11 @@ def build(ctx: ReportContext) -> list[Block] | None:
         blocks += [Heading("Peak memory"),
                    Table("", ["format", "operation", "rows", "data in Arrow", "one batch in Arrow", "peak extra RSS",
                               "peak / data", "peak / batch", "bounded (\u2264 3\u00d7 data)"], rows,
-                         [f"One measurement per case (method: {', '.join(methods) or 'not recorded'}). Bounded "
-                          "memory shows as a peak that tracks the batch, not the total."], key="volume:memory")]
+                         [f"One measurement per case at the largest point (method: "
+                          f"{', '.join(methods) or 'not recorded'}). Bounded memory shows as a write's peak "
+                          "that tracks the batch, not the total; a full read materialises the table, so it "
+                          "has no bound (-)."],
+                         key="volume:memory")]
     else:
         blocks.append(Text("Peak memory was not measured in this run (the quick profile and `--no-memory` "
                            "skip it; `--profile standard` measures it).", kind="note"))
