@@ -45,8 +45,10 @@ __all__ = [
 
 # One entry per format module; import order is the order formats appear in reports.
 _CODEC_MODULES = ("csv", "json", "parquet", "orc", "feather", "avro")
+# Engines added to several codecs from one module each (formats/engines/), loaded after them.
+_ENGINE_MODULES = ("engines.polars", "engines.duckdb")
 
-_REGISTRY: Registry[Codec] = Registry("format", "formats", _CODEC_MODULES)
+_REGISTRY: Registry[Codec] = Registry("format", "formats", _CODEC_MODULES + _ENGINE_MODULES)
 
 
 def register(codec_cls: type[Codec]) -> type[Codec]:

@@ -13,11 +13,12 @@ transfers).  Codecs open files only through ``Location`` so the same codec runs 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -56,6 +57,9 @@ class EngineSpec:
     predicate: str = "after-read"
     requires: tuple[str, ...] = ()  # importable module names
     install_hint: str = ""
+    # False when the engine's thread pool does not survive fork() (polars, DuckDB): its peak
+    # memory is then measured in a child forked from a clean process (storagebench.memory).
+    fork_safe: bool = True
     # A reader handed the written schema (ReadRequest.schema) instead of reading the file's own
     # schema or inferring one.  A separate, labelled engine: its fidelity verdict says so, because
     # it describes that read, not what the file holds for a user without the original schema.
@@ -124,16 +128,34 @@ class ReadRequest:
     engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. pre_buffer for S3
 
 
+@dataclass(frozen=True)
+class ObjectStore:
+    """An object-store URL and what an engine that opens URLs itself (polars, DuckDB) needs to
+    reach it.  The secret never appears in ``repr`` (it must not reach logs or results)."""
+
+    url: str  # s3://bucket/key
+    endpoint: str | None  # http(s)://host:port, None for the provider's own endpoint
+    region: str
+    key_id: str = field(repr=False)
+    secret: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
 class Location:
     """Where a file lives: local path, a path on a pyarrow/fsspec filesystem, or memory.
+
+    ``object_store`` (optional) is the same file as a URL for engines with their own object-store
+    client; those engines use it instead of ``filesystem``.
 
     >>> loc = Location.memory(); loc.is_memory
     True
     """
 
-    def __init__(self, path: str, filesystem: Any | None = None, data: bytes | None = None):
+    def __init__(self, path: str, filesystem: Any | None = None, data: bytes | None = None,
+                 object_store: ObjectStore | None = None):
         self.path = path
         self.filesystem = filesystem
+        self.object_store = object_store
         self._data = data
         self._sink: io.BytesIO | None = None
 
@@ -237,8 +259,80 @@ class _KeepOpen(io.RawIOBase):
         super().close()
 
 
+@dataclass(frozen=True)
+class AddedEngine:
+    """An engine contributed to a codec from outside its module (``formats/engines/<engine>.py``).
+
+    ``write(data, location, options)``, ``read(location, request)`` and ``writer_input(table)``
+    replace the codec's own methods for this engine; ``None`` means the engine does not do it
+    (``spec.can_write``/``can_read`` say the same to the case matrix).
+    """
+
+    spec: EngineSpec
+    write: Callable[[Any, "Location", WriteOptions], None] | None = None
+    read: Callable[["Location", ReadRequest], Any] | None = None
+    writer_input: Callable[[pa.Table], Any] | None = None
+
+
+# Position of the ``engine`` argument in each method an added engine can take over.
+_ENGINE_ARG = {"write": 2, "read": 1, "writer_input": 1}
+
+
+def _dispatch_added_engines(name: str, own: Callable) -> Callable:
+    """Wrap a codec method: an added engine's implementation first, else the codec's own."""
+    position = _ENGINE_ARG[name]
+
+    @functools.wraps(own)
+    def method(self: "Codec", *args: Any, **kwargs: Any) -> Any:
+        added = self.__dict__.get("_added_engines")
+        if added:
+            engine = kwargs["engine"] if "engine" in kwargs else args[position]
+            impl = added.get(engine)
+            if impl is not None:
+                args = args[:position] + args[position + 1:]
+                kwargs.pop("engine", None)
+                if name == "write":
+                    self.check_write_case(engine, (kwargs.get("options") or args[-1]).compression)
+                fn = getattr(impl, name)
+                if fn is None:
+                    raise UnsupportedCaseError(f"{self.name}: engine {engine!r} cannot {name.replace('_', ' ')}")
+                return fn(*args, **kwargs)
+        return own(self, *args, **kwargs)
+
+    method._dispatches_added_engines = True  # type: ignore[attr-defined]
+    return method
+
+
 class Codec(ABC):
-    """One storage format.  Subclasses set the class attributes and implement write/read."""
+    """One storage format.  Subclasses set the class attributes and implement write/read.
+
+    Engines can also be added from outside the codec's module with :meth:`add_engine` (one
+    module per engine in ``formats/engines/``): ``write``/``read``/``writer_input`` consult the
+    added engines before the codec's own code.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in _ENGINE_ARG:
+            own = cls.__dict__.get(name)
+            if own is not None and not getattr(own, "_dispatches_added_engines", False):
+                setattr(cls, name, _dispatch_added_engines(name, own))
+
+    def __reduce__(self) -> tuple:
+        # Pickled by name (the memory pass sends codec methods to a clean process): the
+        # receiving process finds the same registered codec, added engines included.
+        return (_registered_codec, (self.name,))
+
+    def is_added_engine(self, name: str) -> bool:
+        """True for an engine added from outside the codec's module (:meth:`add_engine`)."""
+        return name in self.__dict__.get("_added_engines", {})
+
+    def add_engine(self, engine: AddedEngine) -> None:
+        """Register an engine implemented outside this codec (see :class:`AddedEngine`)."""
+        if engine.spec.name in self.engines:
+            raise ValueError(f"{self.name}: engine {engine.spec.name!r} registered twice")
+        self.engines = {**self.engines, engine.spec.name: engine.spec}  # this codec's own copy
+        self.__dict__.setdefault("_added_engines", {})[engine.spec.name] = engine
 
     name: str = ""
     extension: str = ""
@@ -336,6 +430,16 @@ class Codec(ABC):
         self.write(pa.concat_tables([first, *rest]), location, engine, options)
 
 
+def _registered_codec(name: str) -> "Codec":
+    from formats import get_codec
+
+    return get_codec(name)
+
+
+# The base class's own writer_input (used by codecs that do not override it) dispatches too.
+Codec.writer_input = _dispatch_added_engines("writer_input", Codec.writer_input)  # type: ignore[method-assign]
+
+
 def to_pandas_for_writing(table: pa.Table) -> Any:
     """Arrow -> pandas the way a careful user does it: integer and bool columns with nulls keep
     pandas' nullable dtypes instead of silently becoming float64/object (TRAPS.md)."""
@@ -378,6 +482,8 @@ def native_to_arrow(result: Any) -> pa.Table:
         return result
     if isinstance(result, pa.RecordBatch):
         return pa.Table.from_batches([result])
+    if callable(getattr(result, "to_arrow", None)):  # polars DataFrame and the like
+        return result.to_arrow()
     import pandas as pd
 
     if isinstance(result, pd.DataFrame):

@@ -14,7 +14,8 @@ import subprocess
 from pathlib import Path
 
 LIBRARIES = ("pyarrow", "pandas", "numpy", "fastparquet", "fastavro", "cramjam", "boto3",
-             "botocore", "s3fs", "fsspec", "aiobotocore", "moto", "pytest-benchmark", "psutil")
+             "botocore", "s3fs", "fsspec", "aiobotocore", "moto", "pytest-benchmark", "psutil",
+             "polars", "duckdb", "duckdb-extension-httpfs")
 
 
 def library_versions() -> dict[str, str | None]:
@@ -44,4 +45,22 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "memory_bytes": psutil.virtual_memory().total,
+        "engine_threads": engine_threads(),
     }
+
+
+def engine_threads() -> dict[str, object]:
+    """Threads each multi-threaded engine ran with (fixed by formats/engines before first use),
+    and DuckDB's session time zone (it converts every TIMESTAMPTZ to it)."""
+    import pyarrow as pa
+
+    from formats.engines import duckdb as duckdb_engine
+    from formats.engines import polars as polars_engine
+
+    out: dict[str, object] = {"pyarrow": pa.cpu_count(), "polars": polars_engine.threads()}
+    try:
+        out["duckdb"] = duckdb_engine.threads()
+        out["duckdb_timezone"] = duckdb_engine.SESSION_TIMEZONE
+    except Exception:  # DuckDB missing: recorded as such
+        out["duckdb"] = None
+    return out

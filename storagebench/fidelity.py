@@ -195,7 +195,7 @@ def _decoded(a: pa.Array) -> pa.Array:
     what pyarrow reads fastparquet's JSON-text columns as) reduced to their storage."""
     if isinstance(a.type, pa.BaseExtensionType):
         a = a.storage
-    return a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a
+    return _dictionary_values(a) if pa.types.is_dictionary(a.type) else a
 
 
 def _type_note(et: pa.DataType, at: pa.DataType) -> str | None:
@@ -372,3 +372,14 @@ def _example(written: Any, read: Any, row: int) -> str:
     if written is None and isinstance(read, float) and read != read:
         return f"row {row}: null became NaN"
     return f"row {row}: wrote {short(written)}, read {short(read)}"
+
+
+def _dictionary_values(arr: pa.DictionaryArray) -> pa.Array:
+    """A dictionary column's values.  Not ``cast``/``dictionary_decode``: Arrow has no kernels for
+    dictionaries of string_view, which polars writes for Categorical columns."""
+    values = arr.dictionary
+    if pa.types.is_string_view(values.type):
+        values = values.cast(pa.string())
+    elif pa.types.is_binary_view(values.type):
+        values = values.cast(pa.binary())
+    return pa.DictionaryArray.from_arrays(arr.indices, values).dictionary_decode()

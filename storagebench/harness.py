@@ -175,11 +175,11 @@ class Harness:
             self.discard(loc)
 
         peak = None
+        clean = not codec.engine(case.engine).fork_safe  # polars/DuckDB: see storagebench.memory
         if self.memory_pass:
-            def one_write() -> None:
-                loc = self.new_location(codec, f"mem-{case.id}", case.compression)
-                codec.write(data, loc, case.engine, options)
-            peak = memory.peak_memory_bytes(one_write)
+            loc = self.new_location(codec, f"mem-{case.id}", case.compression)
+            peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options, clean_process=clean)
+            self.discard(loc)
 
         ds = self.dataset(case.dataset)
         info = {
@@ -197,7 +197,7 @@ class Harness:
             "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.METHOD if peak is not None else None,
+            "peak_memory_method": memory.method(clean) if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)
@@ -322,8 +322,8 @@ class Harness:
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
         measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
-        peak = memory.peak_memory_bytes(lambda: codec.read(location, case.reader, request)) \
-            if measure_memory else None
+        peak = memory.peak_memory_bytes(codec.read, location, case.reader, request,
+                                        clean_process=not spec.fork_safe) if measure_memory else None
         ds = self.dataset(case.dataset)
         info = {
             **dims,
@@ -344,7 +344,7 @@ class Harness:
             **read_verdict.as_info(),
             "conversions": [c.describe() for c in written.conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.METHOD if peak is not None else None,
+            "peak_memory_method": memory.method(not spec.fork_safe) if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)

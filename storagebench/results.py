@@ -32,7 +32,8 @@
    cost per million), ``suite == "catalog"`` in :mod:`storagebench.catalog`,
    ``suite == "glacier"`` in :mod:`storagebench.lifecycle`, ``suite == "partitions"`` /
    ``"velocity"`` / ``"volume"`` in :mod:`storagebench.threevs` (partitions, velocity, volume),
-   ``suite == "harness"`` in ``benchmarks/test_harness_overhead.py``.
+   ``suite == "harness"`` in ``benchmarks/test_harness_overhead.py``, ``suite == "query"`` in
+   :mod:`storagebench.query`.
 
 2. A top-level ``"storagebench"`` object (written by the pytest plugin's
    ``pytest_benchmark_update_json`` hook) with ``schema_version``, ``profile``, ``seed``,
@@ -53,6 +54,7 @@ SUITE_GLACIER = "glacier"
 SUITE_PARTITIONS = "partitions"
 SUITE_VELOCITY = "velocity"
 SUITE_VOLUME = "volume"
+SUITE_QUERY = "query"
 
 FIDELITY_LOSSLESS = "lossless"
 FIDELITY_LOSSY_TYPES = "lossy-types"

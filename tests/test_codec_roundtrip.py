@@ -86,6 +86,64 @@ EXPECTED: dict[tuple[str, str, str], dict[str, object]] = {
 }
 
 
+# polars and DuckDB (formats/engines/), writing and reading, and reading every other writer's
+# file: their verdicts as measured on polars 2.1.0 / DuckDB 1.5.5 (e.g. DuckDB converts zone names
+# to its session zone, reads JSON offsets as naive timestamps and reads the 201-key `wide` JSON
+# as one MAP column; fastparquet drops the zone of their Parquet files).
+EXPECTED.update({
+    ('avro', 'fastavro', 'polars'): {'mixed': TYPES},
+    ('csv', 'duckdb', 'duckdb'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'duckdb', 'pandas'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'duckdb', 'pandas-pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'duckdb', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'duckdb', 'pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'duckdb', 'pyarrow-schema'): {'nested': TYPES},
+    ('csv', 'pandas', 'duckdb'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'pandas', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'duckdb'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'pandas'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'pandas-pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'polars', 'pyarrow-schema'): {'nested': TYPES},
+    ('csv', 'pyarrow', 'duckdb'): {'numeric': TYPES, 'mixed': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('csv', 'pyarrow', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('feather', 'polars', 'pandas'): {'mixed': TYPES},
+    ('feather', 'polars', 'polars'): {},
+    ('feather', 'polars', 'pyarrow'): {},
+    ('feather', 'pyarrow', 'polars'): {},
+    ('json', 'duckdb', 'duckdb'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': (VALUES, {'f000', 'f001', 'f002', 'f003', 'f004', 'f005', 'f006', 'f007', 'f008', 'f009', 'f010', 'f011', 'f012', 'f013', 'f014', 'f015', 'f016', 'f017', 'f018', 'f019', 'f020', 'f021', 'f022', 'f023', 'f024', 'f025', 'f026', 'f027', 'f028', 'f029', 'f030', 'f031', 'f032', 'f033', 'f034', 'f035', 'f036', 'f037', 'f038', 'f039', 'f040', 'f041', 'f042', 'f043', 'f044', 'f045', 'f046', 'f047', 'f048', 'f049', 'f050', 'f051', 'f052', 'f053', 'f054', 'f055', 'f056', 'f057', 'f058', 'f059', 'f060', 'f061', 'f062', 'f063', 'f064', 'f065', 'f066', 'f067', 'f068', 'f069', 'f070', 'f071', 'f072', 'f073', 'f074', 'f075', 'f076', 'f077', 'f078', 'f079', 'f080', 'f081', 'f082', 'f083', 'f084', 'f085', 'f086', 'f087', 'f088', 'f089', 'f090', 'f091', 'f092', 'f093', 'f094', 'f095', 'f096', 'f097', 'f098', 'f099', 'f100', 'f101', 'f102', 'f103', 'f104', 'f105', 'f106', 'f107', 'f108', 'f109', 'f110', 'f111', 'f112', 'f113', 'f114', 'f115', 'f116', 'f117', 'f118', 'f119', 'f120', 'f121', 'f122', 'f123', 'f124', 'f125', 'f126', 'f127', 'f128', 'f129', 'f130', 'f131', 'f132', 'f133', 'f134', 'f135', 'f136', 'f137', 'f138', 'f139', 'f140', 'f141', 'f142', 'f143', 'f144', 'f145', 'f146', 'f147', 'f148', 'f149', 'f150', 'f151', 'f152', 'f153', 'f154', 'f155', 'f156', 'f157', 'f158', 'f159', 'f160', 'f161', 'f162', 'f163', 'f164', 'f165', 'f166', 'f167', 'f168', 'f169', 'f170', 'f171', 'f172', 'f173', 'f174', 'f175', 'f176', 'f177', 'f178', 'f179', 'f180', 'f181', 'f182', 'f183', 'f184', 'f185', 'f186', 'f187', 'f188', 'f189', 'f190', 'f191', 'f192', 'f193', 'f194', 'f195', 'f196', 'f197', 'f198', 'f199', 'row_id'}), 'police': TYPES},
+    ('json', 'duckdb', 'pandas'): {'numeric': (VALUES, {'temperature', 'voltage'}), 'mixed': TYPES, 'text': (VALUES, {'latency_ms'}), 'nested': (VALUES, {'items'}), 'wide': (VALUES, {'f000', 'f001', 'f002', 'f004', 'f005', 'f006', 'f008', 'f009', 'f010', 'f012', 'f013', 'f014', 'f016', 'f017', 'f018', 'f020', 'f021', 'f022', 'f024', 'f025', 'f026', 'f028', 'f029', 'f030', 'f032', 'f033', 'f034', 'f036', 'f037', 'f038', 'f040', 'f041', 'f042', 'f044', 'f045', 'f046', 'f048', 'f049', 'f050', 'f052', 'f053', 'f054', 'f056', 'f057', 'f058', 'f060', 'f061', 'f062', 'f064', 'f065', 'f066', 'f068', 'f069', 'f070', 'f072', 'f073', 'f074', 'f076', 'f077', 'f078', 'f080', 'f081', 'f082', 'f084', 'f085', 'f086', 'f088', 'f089', 'f090', 'f092', 'f093', 'f094', 'f096', 'f097', 'f098', 'f100', 'f101', 'f102', 'f104', 'f105', 'f106', 'f108', 'f109', 'f110', 'f112', 'f113', 'f114', 'f116', 'f117', 'f118', 'f120', 'f121', 'f122', 'f124', 'f125', 'f126', 'f128', 'f129', 'f130', 'f132', 'f133', 'f134', 'f136', 'f137', 'f138', 'f140', 'f141', 'f142', 'f144', 'f145', 'f146', 'f148', 'f149', 'f150', 'f152', 'f153', 'f154', 'f156', 'f157', 'f158', 'f160', 'f161', 'f162', 'f164', 'f165', 'f166', 'f168', 'f169', 'f170', 'f172', 'f173', 'f174', 'f176', 'f177', 'f178', 'f180', 'f181', 'f182', 'f184', 'f185', 'f186', 'f188', 'f189', 'f190', 'f192', 'f193', 'f194', 'f196', 'f197', 'f198'}), 'police': TYPES},
+    ('json', 'duckdb', 'pandas-pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'duckdb', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'duckdb', 'pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'duckdb', 'pyarrow-schema'): {'mixed': TYPES},
+    ('json', 'pandas', 'duckdb'): {'numeric': (VALUES, {'ts', 'voltage'}), 'mixed': (VALUES, {'ordered_at'}), 'text': (VALUES, {'ts'}), 'nested': (VALUES, {'ts'}), 'wide': (VALUES, {'f000', 'f001', 'f002', 'f003', 'f004', 'f005', 'f006', 'f007', 'f008', 'f009', 'f010', 'f011', 'f012', 'f013', 'f014', 'f015', 'f016', 'f017', 'f018', 'f019', 'f020', 'f021', 'f022', 'f023', 'f024', 'f025', 'f026', 'f027', 'f028', 'f029', 'f030', 'f031', 'f032', 'f033', 'f034', 'f035', 'f036', 'f037', 'f038', 'f039', 'f040', 'f041', 'f042', 'f043', 'f044', 'f045', 'f046', 'f047', 'f048', 'f049', 'f050', 'f051', 'f052', 'f053', 'f054', 'f055', 'f056', 'f057', 'f058', 'f059', 'f060', 'f061', 'f062', 'f063', 'f064', 'f065', 'f066', 'f067', 'f068', 'f069', 'f070', 'f071', 'f072', 'f073', 'f074', 'f075', 'f076', 'f077', 'f078', 'f079', 'f080', 'f081', 'f082', 'f083', 'f084', 'f085', 'f086', 'f087', 'f088', 'f089', 'f090', 'f091', 'f092', 'f093', 'f094', 'f095', 'f096', 'f097', 'f098', 'f099', 'f100', 'f101', 'f102', 'f103', 'f104', 'f105', 'f106', 'f107', 'f108', 'f109', 'f110', 'f111', 'f112', 'f113', 'f114', 'f115', 'f116', 'f117', 'f118', 'f119', 'f120', 'f121', 'f122', 'f123', 'f124', 'f125', 'f126', 'f127', 'f128', 'f129', 'f130', 'f131', 'f132', 'f133', 'f134', 'f135', 'f136', 'f137', 'f138', 'f139', 'f140', 'f141', 'f142', 'f143', 'f144', 'f145', 'f146', 'f147', 'f148', 'f149', 'f150', 'f151', 'f152', 'f153', 'f154', 'f155', 'f156', 'f157', 'f158', 'f159', 'f160', 'f161', 'f162', 'f163', 'f164', 'f165', 'f166', 'f167', 'f168', 'f169', 'f170', 'f171', 'f172', 'f173', 'f174', 'f175', 'f176', 'f177', 'f178', 'f179', 'f180', 'f181', 'f182', 'f183', 'f184', 'f185', 'f186', 'f187', 'f188', 'f189', 'f190', 'f191', 'f192', 'f193', 'f194', 'f195', 'f196', 'f197', 'f198', 'f199', 'row_id'}), 'police': (VALUES, {'UpdateTime'})},
+    ('json', 'pandas', 'polars'): {'numeric': (VALUES, {'voltage'}), 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': (VALUES, {'f034'}), 'police': TYPES},
+    ('json', 'polars', 'duckdb'): {'numeric': (VALUES, {'ts'}), 'mixed': (VALUES, {'ordered_at'}), 'text': (VALUES, {'ts'}), 'nested': (VALUES, {'ts'}), 'wide': (VALUES, {'f000', 'f001', 'f002', 'f003', 'f004', 'f005', 'f006', 'f007', 'f008', 'f009', 'f010', 'f011', 'f012', 'f013', 'f014', 'f015', 'f016', 'f017', 'f018', 'f019', 'f020', 'f021', 'f022', 'f023', 'f024', 'f025', 'f026', 'f027', 'f028', 'f029', 'f030', 'f031', 'f032', 'f033', 'f034', 'f035', 'f036', 'f037', 'f038', 'f039', 'f040', 'f041', 'f042', 'f043', 'f044', 'f045', 'f046', 'f047', 'f048', 'f049', 'f050', 'f051', 'f052', 'f053', 'f054', 'f055', 'f056', 'f057', 'f058', 'f059', 'f060', 'f061', 'f062', 'f063', 'f064', 'f065', 'f066', 'f067', 'f068', 'f069', 'f070', 'f071', 'f072', 'f073', 'f074', 'f075', 'f076', 'f077', 'f078', 'f079', 'f080', 'f081', 'f082', 'f083', 'f084', 'f085', 'f086', 'f087', 'f088', 'f089', 'f090', 'f091', 'f092', 'f093', 'f094', 'f095', 'f096', 'f097', 'f098', 'f099', 'f100', 'f101', 'f102', 'f103', 'f104', 'f105', 'f106', 'f107', 'f108', 'f109', 'f110', 'f111', 'f112', 'f113', 'f114', 'f115', 'f116', 'f117', 'f118', 'f119', 'f120', 'f121', 'f122', 'f123', 'f124', 'f125', 'f126', 'f127', 'f128', 'f129', 'f130', 'f131', 'f132', 'f133', 'f134', 'f135', 'f136', 'f137', 'f138', 'f139', 'f140', 'f141', 'f142', 'f143', 'f144', 'f145', 'f146', 'f147', 'f148', 'f149', 'f150', 'f151', 'f152', 'f153', 'f154', 'f155', 'f156', 'f157', 'f158', 'f159', 'f160', 'f161', 'f162', 'f163', 'f164', 'f165', 'f166', 'f167', 'f168', 'f169', 'f170', 'f171', 'f172', 'f173', 'f174', 'f175', 'f176', 'f177', 'f178', 'f179', 'f180', 'f181', 'f182', 'f183', 'f184', 'f185', 'f186', 'f187', 'f188', 'f189', 'f190', 'f191', 'f192', 'f193', 'f194', 'f195', 'f196', 'f197', 'f198', 'f199', 'row_id'}), 'police': (VALUES, {'UpdateTime'})},
+    ('json', 'polars', 'pandas'): {'numeric': (VALUES, {'temperature', 'voltage'}), 'mixed': TYPES, 'text': (VALUES, {'latency_ms'}), 'nested': (VALUES, {'items'}), 'wide': (VALUES, {'f000', 'f001', 'f002', 'f004', 'f005', 'f006', 'f008', 'f009', 'f010', 'f012', 'f013', 'f014', 'f016', 'f017', 'f018', 'f020', 'f021', 'f022', 'f024', 'f025', 'f026', 'f028', 'f029', 'f030', 'f032', 'f033', 'f034', 'f036', 'f037', 'f038', 'f040', 'f041', 'f042', 'f044', 'f045', 'f046', 'f048', 'f049', 'f050', 'f052', 'f053', 'f054', 'f056', 'f057', 'f058', 'f060', 'f061', 'f062', 'f064', 'f065', 'f066', 'f068', 'f069', 'f070', 'f072', 'f073', 'f074', 'f076', 'f077', 'f078', 'f080', 'f081', 'f082', 'f084', 'f085', 'f086', 'f088', 'f089', 'f090', 'f092', 'f093', 'f094', 'f096', 'f097', 'f098', 'f100', 'f101', 'f102', 'f104', 'f105', 'f106', 'f108', 'f109', 'f110', 'f112', 'f113', 'f114', 'f116', 'f117', 'f118', 'f120', 'f121', 'f122', 'f124', 'f125', 'f126', 'f128', 'f129', 'f130', 'f132', 'f133', 'f134', 'f136', 'f137', 'f138', 'f140', 'f141', 'f142', 'f144', 'f145', 'f146', 'f148', 'f149', 'f150', 'f152', 'f153', 'f154', 'f156', 'f157', 'f158', 'f160', 'f161', 'f162', 'f164', 'f165', 'f166', 'f168', 'f169', 'f170', 'f172', 'f173', 'f174', 'f176', 'f177', 'f178', 'f180', 'f181', 'f182', 'f184', 'f185', 'f186', 'f188', 'f189', 'f190', 'f192', 'f193', 'f194', 'f196', 'f197', 'f198'}), 'police': TYPES},
+    ('json', 'polars', 'pandas-pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'polars', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'polars', 'pyarrow'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('json', 'polars', 'pyarrow-schema'): {'mixed': TYPES},
+    ('json', 'python', 'duckdb'): {'numeric': (VALUES, {'ts'}), 'mixed': (VALUES, {'ordered_at'}), 'text': (VALUES, {'ts'}), 'nested': (VALUES, {'ts'}), 'wide': (VALUES, {'f000', 'f001', 'f002', 'f003', 'f004', 'f005', 'f006', 'f007', 'f008', 'f009', 'f010', 'f011', 'f012', 'f013', 'f014', 'f015', 'f016', 'f017', 'f018', 'f019', 'f020', 'f021', 'f022', 'f023', 'f024', 'f025', 'f026', 'f027', 'f028', 'f029', 'f030', 'f031', 'f032', 'f033', 'f034', 'f035', 'f036', 'f037', 'f038', 'f039', 'f040', 'f041', 'f042', 'f043', 'f044', 'f045', 'f046', 'f047', 'f048', 'f049', 'f050', 'f051', 'f052', 'f053', 'f054', 'f055', 'f056', 'f057', 'f058', 'f059', 'f060', 'f061', 'f062', 'f063', 'f064', 'f065', 'f066', 'f067', 'f068', 'f069', 'f070', 'f071', 'f072', 'f073', 'f074', 'f075', 'f076', 'f077', 'f078', 'f079', 'f080', 'f081', 'f082', 'f083', 'f084', 'f085', 'f086', 'f087', 'f088', 'f089', 'f090', 'f091', 'f092', 'f093', 'f094', 'f095', 'f096', 'f097', 'f098', 'f099', 'f100', 'f101', 'f102', 'f103', 'f104', 'f105', 'f106', 'f107', 'f108', 'f109', 'f110', 'f111', 'f112', 'f113', 'f114', 'f115', 'f116', 'f117', 'f118', 'f119', 'f120', 'f121', 'f122', 'f123', 'f124', 'f125', 'f126', 'f127', 'f128', 'f129', 'f130', 'f131', 'f132', 'f133', 'f134', 'f135', 'f136', 'f137', 'f138', 'f139', 'f140', 'f141', 'f142', 'f143', 'f144', 'f145', 'f146', 'f147', 'f148', 'f149', 'f150', 'f151', 'f152', 'f153', 'f154', 'f155', 'f156', 'f157', 'f158', 'f159', 'f160', 'f161', 'f162', 'f163', 'f164', 'f165', 'f166', 'f167', 'f168', 'f169', 'f170', 'f171', 'f172', 'f173', 'f174', 'f175', 'f176', 'f177', 'f178', 'f179', 'f180', 'f181', 'f182', 'f183', 'f184', 'f185', 'f186', 'f187', 'f188', 'f189', 'f190', 'f191', 'f192', 'f193', 'f194', 'f195', 'f196', 'f197', 'f198', 'f199', 'row_id'}), 'police': (VALUES, {'UpdateTime'})},
+    ('json', 'python', 'polars'): {'numeric': TYPES, 'mixed': TYPES, 'text': TYPES, 'nested': TYPES, 'wide': TYPES, 'police': TYPES},
+    ('parquet', 'duckdb', 'duckdb'): {'mixed': TYPES},
+    ('parquet', 'duckdb', 'fastparquet'): {'numeric': (VALUES, {'ts'}), 'mixed': (VALUES, {'ordered_at', 'price'}), 'text': (VALUES, {'ts'}), 'nested': (VALUES, {'items', 'ts', 'user'}), 'police': (VALUES, {'UpdateTime'})},
+    ('parquet', 'duckdb', 'pandas'): {'mixed': TYPES, 'nested': TYPES},
+    ('parquet', 'duckdb', 'polars'): {'mixed': TYPES},
+    ('parquet', 'duckdb', 'pyarrow'): {'mixed': TYPES},
+    ('parquet', 'fastparquet', 'duckdb'): {'mixed': TYPES, 'nested': TYPES},
+    ('parquet', 'fastparquet', 'polars'): {'mixed': TYPES, 'nested': (VALUES, {'items', 'user'})},
+    ('parquet', 'polars', 'duckdb'): {'mixed': TYPES},
+    ('parquet', 'polars', 'fastparquet'): {'numeric': (VALUES, {'ts'}), 'mixed': (VALUES, {'ordered_at', 'price'}), 'text': (VALUES, {'ts'}), 'nested': (VALUES, {'items', 'ts', 'user'}), 'police': (VALUES, {'UpdateTime'})},
+    ('parquet', 'polars', 'pandas'): {'mixed': TYPES, 'nested': TYPES},
+    ('parquet', 'polars', 'polars'): {},
+    ('parquet', 'polars', 'pyarrow'): {},
+    ('parquet', 'pyarrow', 'duckdb'): {'mixed': TYPES},
+    ('parquet', 'pyarrow', 'polars'): {},
+})
+
 def test_every_writer_reader_pair_has_an_expected_verdict():
     assert sorted(set(PAIRS) - set(EXPECTED)) == [], "add the new pair's row to EXPECTED"
     assert sorted(set(EXPECTED) - set(PAIRS)) == [], "EXPECTED names a pair no codec has"
@@ -97,6 +155,13 @@ def expected_verdict(pair: tuple[str, str, str], dataset: str, table) -> tuple[s
     if lost == FLOATS:
         lost = {f.name for f in table.schema if pa.types.is_floating(f.type)}
     return status, set(lost)
+
+# Reads that fail for a known reason in the libraries (asserted, so a fix upstream is noticed):
+# polars writes IPC strings as string_view, and pyarrow cannot convert lists of string_view
+# to pandas.
+KNOWN_READ_FAILURES = {
+    ("feather", "polars", "pandas", "nested"): "string_view",
+}
 
 
 def _write(codec, engine, table, tmp_path, compression=None):
@@ -123,10 +188,14 @@ def test_every_codec_round_trips_every_dataset(fmt, writer, dataset, small_datas
     loc = _write(codec, writer, table, tmp_path)
     assert loc.size() > 0
     for reader in codec.readers():
+        known = KNOWN_READ_FAILURES.get((fmt, writer, reader.name, dataset))
         try:
             actual = codec.to_arrow(codec.read(loc, reader.name, _request(reader, table)))
         except Exception as exc:
+            if known and known in str(exc):
+                continue
             pytest.fail(f"{fmt}: {reader.name} could not read the {writer}-written {dataset} file: {exc}")
+        assert known is None, f"{fmt}: {reader.name} now reads the {writer}-written {dataset} file"
         assert actual.num_rows == table.num_rows, (reader.name, dataset)
         result = verdict(table, actual, conversions, schema_supplied=reader.reads_written_schema)
         status, lost = expected_verdict((fmt, writer, reader.name), dataset, table)

@@ -15,7 +15,15 @@ The same codec (formats/*) reads and writes through each client via a
                      takes): read-ahead cache, 50 MiB blocks (TRAPS.md: a 2-column read moved
                      2.15x the whole object);
 * ``s3fs-tuned``     s3fs with ``default_cache_type="none"``: each read() is one range GET of
-                     exactly what the reader asked for.
+                     exactly what the reader asked for;
+* ``polars``         polars' own object-store client (``s3://`` URL, endpoint, allow-http and
+                     credentials as storage options): serves the ``polars`` reader only;
+* ``duckdb``         DuckDB's httpfs extension, loaded offline from the duckdb-extension-httpfs
+                     package, with an S3 secret (endpoint, path-style URLs, SSL off for http):
+                     serves the ``duckdb`` reader only (CSV, JSON, Parquet).
+
+Engines with their own object-store client (``S3Client.engines``) are measured only through it,
+and the other clients serve every other engine (:func:`serves`).
 
 Each client records its settings (block size, cache type, pre_buffer, multipart thresholds) in
 ``extra_info`` so a reader of the results can see what produced the numbers.  Adding a client
@@ -28,7 +36,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from formats.base import Location, UnknownNameError, UnsupportedCaseError
+from formats.base import Location, ObjectStore, UnknownNameError, UnsupportedCaseError
 from storagebench.s3.endpoint import S3Target
 
 MIB = 1024 * 1024
@@ -110,6 +118,7 @@ class S3Client:
     engine_options: dict[str, Any] = field(default_factory=dict)  # ReadRequest.engine_options
     can_write: bool = True
     only_formats: tuple[str, ...] = ()  # empty: every format
+    engines: tuple[str, ...] = ()  # the engine's own client: serves only these engines
 
     def location(self, target: S3Target, key: str) -> Location:
         return self.make_location(target, key, self)
@@ -145,6 +154,17 @@ def _s3fs_location(target: S3Target, key: str, client: S3Client) -> Location:
     return Location(target.path(key), filesystem=fs)
 
 
+def _object_store_location(target: S3Target, key: str, client: S3Client) -> Location:
+    """The object as an ``s3://`` URL for an engine's own client; the pyarrow filesystem stays
+    on the location for untimed bookkeeping (size) and other engines."""
+    creds = target._creds()
+    store = ObjectStore(url=f"s3://{target.bucket}/{key}", endpoint=target.endpoint_url, region=target.region,
+                        key_id=creds["aws_access_key_id"], secret=creds["aws_secret_access_key"],
+                        session_token=creds.get("aws_session_token"))
+    pyarrow_location = _pyarrow_location(target, key, client)
+    return Location(pyarrow_location.path, filesystem=pyarrow_location.filesystem, object_store=store)
+
+
 def _boto3_location(target: S3Target, key: str, client: S3Client) -> Location:
     return Boto3Location(target, key)
 
@@ -178,6 +198,15 @@ CLIENTS: dict[str, S3Client] = {c.name: c for c in (
     S3Client("s3fs-tuned", "s3fs with default_cache_type='none' (one range GET per read call)",
              _s3fs_location, settings={"default_block_size": _s3fs_defaults()["default_block_size"],
                                        "default_cache_type": "none"}, can_write=False),
+    S3Client("polars", "polars' object-store reader (s3:// URL; endpoint, allow-http, credentials as "
+             "storage_options)", _object_store_location,
+             settings={"engine": "polars", "storage_options": "aws_endpoint_url, aws_allow_http, aws_region, keys"},
+             can_write=False, engines=("polars",)),
+    S3Client("duckdb", "DuckDB httpfs loaded offline from duckdb-extension-httpfs; S3 secret with ENDPOINT, "
+             "URL_STYLE 'path', USE_SSL false for http", _object_store_location,
+             settings={"engine": "duckdb", "extension": "httpfs (duckdb-extension-httpfs package)",
+                       "url_style": "path"},
+             can_write=False, only_formats=("csv", "json", "parquet"), engines=("duckdb",)),
 )}
 
 # Writes of the read benchmarks' input files go through this client (untimed setup).
@@ -193,6 +222,14 @@ def get_client(name: str) -> S3Client:
 
 def select_clients(names: list[str] | None) -> list[S3Client]:
     return [get_client(n) for n in names] if names else list(CLIENTS.values())
+
+
+def serves(client: S3Client, engine: str) -> bool:
+    """Whether ``client`` is how ``engine`` reaches S3: an engine with its own client only
+    through that client; every other engine through every other client."""
+    if client.engines:
+        return engine in client.engines
+    return engine not in {e for c in CLIENTS.values() for e in c.engines}
 
 
 def check_supported(client: S3Client, format_name: str, operation: str) -> None:

@@ -11,7 +11,8 @@ apply here too.  S3 options:
                                     (default: create a unique bucket, delete it afterwards)
     --s3-region REGION              default us-east-1 (also selects the price table region)
     --s3-profile NAME               AWS named profile for credentials (custom/aws endpoints)
-    --s3-clients a,b                boto3, pyarrow, pyarrow-nobuffer, s3fs, s3fs-tuned (default all)
+    --s3-clients a,b                boto3, pyarrow, pyarrow-nobuffer, s3fs, s3fs-tuned, polars, duckdb
+                                    (default all)
     --s3-formats a,b                default in the quick profile: parquet,csv,json,orc,feather
     --s3-datasets a,b               default in the quick profile: mixed
     --s3-cloud-profiles a,b         modelled-time profiles (default: all in cloud_profiles.json)
@@ -44,7 +45,7 @@ from formats.base import StorageBenchInputError
 from storagebench.cases import read_cases, write_cases
 from storagebench.pytest_plugin import register_outcome_source, suite_config
 from storagebench.s3 import cloud_model
-from storagebench.s3.clients import select_clients
+from storagebench.s3.clients import select_clients, serves
 from storagebench.s3 import latency
 from storagebench.s3.counting import latency_summary
 from storagebench.s3.endpoint import (
@@ -62,10 +63,11 @@ from storagebench.s3.target import S3Case, S3Harness
 # (Feather rides along as the Arrow reference).
 QUICK_FORMATS = ("parquet", "csv", "json", "orc", "feather")
 QUICK_DATASETS = ("mixed",)
-QUICK_READERS = {"parquet": ("pyarrow", "pandas")}
+QUICK_READERS = {"parquet": ("pyarrow", "pandas", "polars", "duckdb")}
 QUICK_DEFAULT_READERS = ("pyarrow",)
 # pandas on S3 in quick: only through s3fs, the path ``pd.read_parquet("s3://...")`` takes.
 QUICK_READER_CLIENTS = {"pandas": ("s3fs", "s3fs-tuned")}
+# polars and DuckDB reach S3 only through their own clients (storagebench.s3.clients.serves).
 QUICK_KINDS = {"parquet": ("full", "projection", "predicate")}
 QUICK_DEFAULT_KINDS = ("full", "projection")
 
@@ -156,7 +158,8 @@ class S3Config:
                 continue
             only = QUICK_READER_CLIENTS.get(case.reader) if self.quick else None
             out += [S3Case(case, c.name) for c in self.clients
-                    if c.applies_to(case.format, "read") and (only is None or c.name in only)]
+                    if c.applies_to(case.format, "read") and serves(c, case.reader)
+                    and (only is None or c.name in only)]
         return out
 
     def _compression_ok(self, codec: Any, compression: str) -> bool:

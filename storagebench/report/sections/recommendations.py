@@ -17,7 +17,9 @@ Workloads (what the deciding figure is):
 * analytic read of few columns: projection-read time;
 * selective filter: predicate-read time (about 10% of rows);
 * append stream: write time (the run measures whole-file writes; said in the caveat);
-* point lookup: DynamoDB access pattern with the lowest p50 latency (when DynamoDB ran).
+* point lookup: DynamoDB access pattern with the lowest p50 latency (when DynamoDB ran);
+* analytic query: the fastest (format, engine) whose answer agreed with the reference (when the
+  query suite ran), then the fastest engine per format and workload.
 
 When the Glacier suite ran, the archive recommendation is followed by where to keep each
 format's file (the storage class with the lowest monthly cost for that measured file, with its
@@ -277,7 +279,7 @@ def _append_measured(ctx: ReportContext) -> list[Block]:
 @section("recommendations", "Recommendations", order=20)
 def build(ctx: ReportContext) -> list[Block] | None:
     groups = dataset_groups(ctx.local_formats())
-    if not groups and all(ctx.rows(suite=s).empty for s in ("dynamodb", "glacier", "velocity")):
+    if not groups and all(ctx.rows(suite=s).empty for s in ("dynamodb", "glacier", "velocity", "query")):
         return None
     blocks: list[Block] = [Text(
         "Computed from this run's measurements per dataset: the winner is the best eligible "
@@ -296,6 +298,15 @@ def build(ctx: ReportContext) -> list[Block] | None:
             blocks.append(Table("", ["dataset", "winner", "deciding figure", "its other figures",
                                      "runners-up", "caveats"], rows, key=f"recommend:{w.key}"))
         blocks += extra
+    # The query workload and the fastest engine per format/workload (storagebench/report/sections/engines.py).
+    from storagebench.report.sections.engines import fastest_engine_summary, query_decision_rows
+
+    query_rows = query_decision_rows(ctx)
+    if query_rows:
+        blocks.append(Heading("Analytic query (filter + group-by aggregate, answers checked)"))
+        blocks.append(Table("", ["dataset", "winner", "deciding figure", "its other figures", "runners-up",
+                                 "caveats"], query_rows, key="recommend:query"))
+    blocks += fastest_engine_summary(ctx)
     blocks += _point_lookup(ctx)
     for label, part in groups:
         full = Workload("chart", "", "read", per_reader=False)
