@@ -300,7 +300,9 @@ def print_summary(run_path: Path, console: Console) -> None:
             size = info.get("bytes_on_disk")
             if size and (row["size"] is None or size < row["size"][0]):
                 row["size"] = (size, info["compression"])
-        elif info.get("read_kind") == "full":
+        elif info.get("read_kind") == "full" and not info.get("fidelity_schema_supplied"):
+            # A read handed the written schema says nothing about what the file holds (issue 10):
+            # the summary, like the report, judges files as a reader without the schema sees them.
             if info.get("fidelity") == "lossless" and (row["read"] is None or median < row["read"][0]):
                 row["read"] = (median, f"{info['reader_engine']}/{info['compression']}")
             row["fidelity"].add(info.get("fidelity"))
