@@ -272,10 +272,13 @@ class AddedEngine:
     write: Callable[[Any, "Location", WriteOptions], None] | None = None
     read: Callable[["Location", ReadRequest], Any] | None = None
     writer_input: Callable[[pa.Table], Any] | None = None
+    # A streaming writer (one batch resident at a time) for the volume suite; None: the engine
+    # refuses batched writes by name rather than fall into the codec's own engine code.
+    write_batches: Callable[[Any, "Location", WriteOptions], None] | None = None
 
 
 # Position of the ``engine`` argument in each method an added engine can take over.
-_ENGINE_ARG = {"write": 2, "read": 1, "writer_input": 1}
+_ENGINE_ARG = {"write": 2, "read": 1, "writer_input": 1, "write_batches": 2}
 
 
 def _dispatch_added_engines(name: str, own: Callable) -> Callable:
@@ -436,8 +439,10 @@ def _registered_codec(name: str) -> "Codec":
     return get_codec(name)
 
 
-# The base class's own writer_input (used by codecs that do not override it) dispatches too.
+# The base class's own writer_input and write_batches (used by codecs that do not override
+# them) dispatch too.
 Codec.writer_input = _dispatch_added_engines("writer_input", Codec.writer_input)  # type: ignore[method-assign]
+Codec.write_batches = _dispatch_added_engines("write_batches", Codec.write_batches)  # type: ignore[method-assign]
 
 
 def to_pandas_for_writing(table: pa.Table) -> Any:
