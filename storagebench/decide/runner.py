@@ -259,7 +259,13 @@ def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: screening.Workload
         return median(scr.samples[cand])
     fc = cand if isinstance(cand, FileConfig) else cand.file
     # The full-size file is written once and shared by every workload that reads it.
-    write = 0.0 if bench.has_written(fc, "full") else bench.written(fc, "sample").write_seconds * scale
+    try:
+        write = 0.0 if bench.has_written(fc, "full") else bench.written(fc, "sample").write_seconds * scale
+    except CandidateFailed:
+        # This target cannot hold the finalist (e.g. DuckDB writes only by path or its own
+        # s3:// client, not through the target's file objects): confirm() measures it, gets the
+        # same CandidateFailed and records it as failed on this target, without losing the others.
+        return 0.0
     return write if w.deterministic else median(scr.samples[cand]) * scale + write
 
 
