@@ -35,11 +35,21 @@ ZONE_CASES = [(c.name, w.name, r.name) for c in map(formats.get_codec, ("csv", "
               for w in c.writers() for r in c.readers() if not r.reads_written_schema]
 
 
+# DuckDB's JSON reader reads the offset timestamps other engines write as naive timestamps: the
+# zone is dropped and the instants become ambiguous, a lost value (the same verdicts are in
+# tests/test_codec_roundtrip.py's table).
+NAIVE_ZONE_READS = {("json", "duckdb")}
+
+
 @pytest.mark.parametrize("fmt,writer,reader", ZONE_CASES, ids=["-".join(c) for c in ZONE_CASES])
 def test_a_lost_zone_name_is_visible_for_text_and_avro_files(harness, fmt, writer, reader):
     info = _read(harness, fmt, writer, reader, "mixed")
     assert info["fidelity_schema_supplied"] is False
     (issue,) = _issues(info, "ordered_at")  # Europe/Berlin: the file holds offsets or UTC micros
+    if (fmt, reader) in NAIVE_ZONE_READS and writer != reader:
+        assert issue["kind"] == "timezone" and "Europe/Berlin" in issue["detail"], issue
+        assert info["fidelity"] == "lossy-values"
+        return
     assert issue["kind"] == "type" and "Europe/Berlin" in issue["detail"], issue
     assert info["fidelity"] == "lossy-types"
 
