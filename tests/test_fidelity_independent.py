@@ -97,6 +97,17 @@ READER_LOSSES = {
     ("json", "pandas"): "pandas' default JSON reader (precise_float=False) parses some floats one ulp off",
     ("parquet", "fastparquet"): "fastparquet drops the UTC zone, computes decimals one ulp off and cannot "
                                 "rebuild nested columns of files it did not write",
+    ("json", "duckdb"): "DuckDB's read_json reads other writers' offset timestamps as naive timestamps (zone "
+                        "and instants lost) and a file with more than 200 keys as one MAP column",
+    ("parquet", "polars"): "polars reads the JSON text fastparquet stores for nested columns as binary",
+}
+
+
+# Reads a suite reader cannot do at all (the suite records them as failed outcomes; the same
+# failures are asserted in tests/test_codec_roundtrip.py): (format, writer, reader, dataset) ->
+# the text the failure must contain.
+CANNOT_READ = {
+    ("feather", "polars", "pandas", "nested"): "string_view",  # pandas has no list<string_view>
 }
 
 
@@ -226,8 +237,12 @@ def test_independent_readers_agree_with_every_verdict(harness, fmt, writer, comp
         try:
             info = harness.run_read(ReadCase(fmt, writer, reader.name, compression, "full", dataset),
                                     FakeBenchmark())
-        except CaseSkipped:
-            pytest.fail(f"{reader.name} could not read the {writer}-written {dataset} {fmt} file")
+        except CaseSkipped as exc:
+            known = CANNOT_READ.get((fmt, writer, reader.name, dataset))
+            if known is None or known not in str(exc):
+                pytest.fail(f"{reader.name} could not read the {writer}-written {dataset} {fmt} file: {exc}")
+            checked += 1  # a known reader failure, recorded by the suite as a failed outcome
+            continue
         suite_lost = {i["column"] for i in info["fidelity_issues"] if issue_loses_values(i["kind"])}
         if (fmt, reader.name) in READER_LOSSES:
             assert file_lost <= suite_lost, (reader.name, READER_LOSSES[(fmt, reader.name)], info)
