@@ -53,7 +53,11 @@ def _work(target: S3Target, key: str) -> dict[str, tuple]:
     out = {}
     for client, request in (("boto3", ReadRequest()), ("pyarrow", ReadRequest(columns=("c1", "c4"))),
                             ("pyarrow-nobuffer", ReadRequest(engine_options={"pre_buffer": False})),
-                            ("s3fs", ReadRequest(columns=("c2",))), ("s3fs-tuned", ReadRequest(columns=("c2",)))):
+                            # s3fs with its default read-ahead cache is left out: how many GETs it
+                            # sends depends on timing (2 or 3 for the same read, seen under load), so
+                            # two runs differ whatever counts them. s3fs-tuned is the same library
+                            # without the cache, and deterministic.
+                            ("s3fs-tuned", ReadRequest(columns=("c2",)))):
         location = get_client(client).location(target, key)
         codec.read(location, "pyarrow", request)  # warm (s3fs/pyarrow metadata), as the suite does
         mark = target.counter.mark()
