@@ -17,7 +17,7 @@ What is timed (pytest-benchmark ``pedantic`` rounds, setup outside the timing):
 Besides the time, each case records (untimed, from one more run of the same operation) the
 requests by operation, bytes in/out, range reads, read amplification, the modelled cloud time
 under labelled profiles and the request cost (storagebench/s3/target.py lists the keys), the
-time to first / last byte of its requests, and the peak memory of reads (spawned process).
+time to first / last byte of its requests, and the peak memory of reads (a child of a clean helper process).
 With ``--s3-latency PROFILE`` every request is delayed as that cloud profile says, and each case
 keeps the model's prediction for the profile beside its measured time.
 """

@@ -18,11 +18,11 @@ gone in the child, whose first parallel call then waits forever) are measured th
 a *clean* parent instead: a helper process started with the ``spawn`` method, which imports the
 libraries but never runs them, forks one child per operation.  The operation and its arguments
 travel there pickled (``clean_process=True``); the method is then :data:`CLEAN_METHOD`.
-Operations that must not run in a forked child (pyarrow's AWS SDK and s3fs's event loop hold
-threads and locks a fork copies in whatever state they were) use :func:`peak_memory_bytes_spawned`
-instead: a fresh interpreter started with ``spawn`` (no fork) imports what it needs, runs a
-*prepare* step (open the client, look up the object: the connection and SDK set-up are not the
-operation's), then measures the operation alone the same way.  Its method is ``SPAWN_METHOD``.
+Operations that must not run in a child of the busy parent (pyarrow's AWS SDK and s3fs's event
+loop hold threads and locks a fork copies in whatever state they were) use
+:func:`peak_memory_bytes_prepared`: the same clean helper (which imported those clients but never
+started them) forks a child that runs a *prepare* step (open the client, look up the object: the
+connection and SDK set-up are not the operation's), then measures the operation alone.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from typing import Any, Callable
 
 METHOD = "fork + /proc VmHWM delta"
 CLEAN_METHOD = "fork of a clean spawned process + /proc VmHWM delta"
-SPAWN_METHOD = "spawned process (no fork) + /proc VmHWM delta"
 
 
 def _status_kib(field: str) -> int:
@@ -81,19 +80,29 @@ def peak_memory_bytes(operation: Callable[..., object], *args: Any, timeout_s: f
     if not supported():
         return None
     if clean_process:
-        return _clean_parent().measure(operation, args, timeout_s)
+        return _clean_parent().measure(operation, args, timeout_s)[0]
     return _forked_peak(lambda: operation(*args), timeout_s)
 
 
 def _forked_peak(operation: Callable[[], object], timeout_s: float,
                  setup: Callable[[], Callable[[], object]] | None = None) -> int | None:
-    """Fork; in the child run ``setup`` (unmeasured, e.g. unpickling the arguments) if given,
-    which returns the operation to measure, then measure it."""
+    return _forked_measure(operation, timeout_s, setup)[0]
+
+
+def _failure(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+
+
+def _forked_measure(operation: Callable[[], object], timeout_s: float,
+                    setup: Callable[[], Callable[[], object]] | None = None) -> tuple[int | None, str | None]:
+    """Fork; in the child run ``setup`` (unmeasured, e.g. unpickling the arguments or opening a
+    client) if given, which returns the operation to measure, then measure it.  Returns (extra
+    peak bytes, None) or (None, why it could not be measured)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
         os.close(read_end)
-        status = b"error"
+        status = b"!the operation failed"
         try:
             call = setup() if setup is not None else operation
             _release_free_memory()
@@ -102,8 +111,8 @@ def _forked_peak(operation: Callable[[], object], timeout_s: float,
             before = _status_kib("VmRSS")
             call()
             status = str((_status_kib("VmHWM") - before) * 1024).encode()
-        except BaseException:
-            pass
+        except BaseException as exc:
+            status = ("!" + _failure(exc)).encode(errors="replace")
         finally:
             os.write(write_end, status)
             os._exit(0)
@@ -115,7 +124,7 @@ def _forked_peak(operation: Callable[[], object], timeout_s: float,
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 os.kill(pid, signal.SIGKILL)
-                return None
+                return None, f"no result within {timeout_s:.0f} s"
             ready, _, _ = select.select([read_end], [], [], remaining)
             if ready:
                 data = os.read(read_end, 64)
@@ -128,15 +137,20 @@ def _forked_peak(operation: Callable[[], object], timeout_s: float,
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)
+    if chunks.startswith(b"!"):
+        return None, chunks[1:].decode(errors="replace")
     try:
-        return max(0, int(chunks))
+        return max(0, int(chunks)), None
     except ValueError:
-        return None
+        return None, "the measuring process died"
 
 
 # -- the clean parent for engines that are not fork-safe ----------------------------------------
 # Modules the clean parent imports (never runs) so its children start warm; failures are ignored.
-_PRELOAD = ("pyarrow", "pandas", "polars", "duckdb", "formats")
+# The S3 clients are imported too (importing starts no SDK or event-loop thread; those start in
+# the forked child, at its first request, so the fork is safe for them as well).
+_PRELOAD = ("pyarrow", "pyarrow.fs", "pandas", "polars", "duckdb", "boto3", "s3fs", "formats",
+            "storagebench.s3.target")
 
 
 def _clean_parent_main(conn: Any) -> None:
@@ -150,15 +164,16 @@ def _clean_parent_main(conn: Any) -> None:
             pass
     while True:
         try:
-            timeout_s, payload = pickle.loads(conn.recv_bytes())
+            timeout_s, payload, prepared = pickle.loads(conn.recv_bytes())
         except EOFError:
             return
 
-        def setup(payload: bytes = payload) -> Callable[[], object]:
+        def setup(payload: bytes = payload, prepared: bool = prepared) -> Callable[[], object]:
             operation, args = pickle.loads(payload)  # in the child, before the baseline
-            return lambda: operation(*args)
+            # prepared: ``operation(*args)`` is the unmeasured set-up that returns the operation.
+            return operation(*args) if prepared else lambda: operation(*args)
 
-        conn.send(_forked_peak(lambda: None, timeout_s, setup=setup))
+        conn.send(_forked_measure(lambda: None, timeout_s, setup=setup))
 
 
 def serve(read_fd: int, write_fd: int) -> None:
@@ -188,7 +203,10 @@ class _CleanParent:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         root = str(Path(__file__).resolve().parent.parent)  # this checkout first on sys.path
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        # Then this process's own path, as spawn would pass it: the jobs' functions may live in
+        # modules found only there (a benchmark or test module on pytest's rootdir path).
+        path = [root, *(p for p in sys.path if p), os.environ.get("PYTHONPATH")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
         code = f"from storagebench.memory import serve; serve({to_child_r}, {from_child_w})"
         self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(to_child_r, from_child_w),
                                          env=env, stdin=subprocess.DEVNULL)
@@ -201,19 +219,20 @@ class _CleanParent:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def measure(self, operation: Callable[..., object], args: tuple, timeout_s: float) -> int | None:
+    def measure(self, operation: Callable[..., object], args: tuple, timeout_s: float,
+                prepared: bool = False) -> tuple[int | None, str | None]:
         payload = pickle.dumps((operation, args), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             try:
-                self._conn.send_bytes(pickle.dumps((timeout_s, payload)))
+                self._conn.send_bytes(pickle.dumps((timeout_s, payload, prepared)))
                 # The helper enforces timeout_s on its child; allow it time to start and report.
                 if not self._conn.poll(timeout_s + 60):
                     self.stop()
-                    return None
+                    return None, f"no result within {timeout_s:.0f} s"
                 return self._conn.recv()
             except (OSError, EOFError):
                 self.stop()
-                return None
+                return None, "the measuring helper process died"
 
     def stop(self) -> None:
         for end in self._ends:  # the helper sees EOF and exits
@@ -235,52 +254,17 @@ def _clean_parent() -> _CleanParent:
         atexit.register(_CLEAN.stop)
     return _CLEAN
 
-def _spawned_child(conn: Any, prepare: Callable[..., Callable[[], object]], args: tuple) -> None:
-    """Runs in the spawned process: prepare, then measure the operation alone."""
-    result: int | str
-    try:
-        operation = prepare(*args)
-        _release_free_memory()
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        before = _status_kib("VmRSS")
-        operation()
-        result = (_status_kib("VmHWM") - before) * 1024
-    except BaseException as exc:  # reported to the parent as a reason, never raised there
-        result = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-    conn.send(result)
-    conn.close()
-
-
-def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
-                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
+def peak_memory_bytes_prepared(prepare: Callable[..., Callable[[], object]], *args: Any,
+                               timeout_s: float = 300.0) -> tuple[int | None, str | None]:
     """(extra peak resident bytes of the operation ``prepare(*args)`` returns, None or the reason
-    it could not be measured), in a process started with ``spawn``.
+    it could not be measured), in a child of the clean helper process (:data:`CLEAN_METHOD`).
 
-    ``prepare`` must be a module-level function and ``args`` picklable: they are sent to a new
-    interpreter.  The operation's own result never leaves the child.
+    ``prepare`` runs in the child before the baseline (open the client, look the object up, a
+    warm-up read): its set-up is not the operation's.  It must be a module-level function and
+    ``args`` picklable.  The operation's own result never leaves the child.  A fresh interpreter
+    per measurement (spawn) gave the same isolation but cost 2-3 s of imports per S3 read: most
+    of the quick profile's S3 time.
     """
-    if not os.path.exists("/proc/self/clear_refs"):
+    if not supported():
         return None, "no /proc/self/clear_refs on this system"
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_spawned_child, args=(child, prepare, args), daemon=True,
-                          name="storagebench-memory")
-    process.start()
-    child.close()
-    try:
-        if not parent.poll(timeout_s):
-            return None, f"no result within {timeout_s:.0f} s"
-        result = parent.recv()
-    except EOFError:
-        return None, f"the measuring process died (exit code {process.exitcode})"
-    finally:
-        parent.close()
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=10)
-    if isinstance(result, int):
-        return max(0, result), None
-    return None, result
+    return _clean_parent().measure(prepare, args, timeout_s, prepared=True)

@@ -29,7 +29,7 @@ def test_failing_operation_gives_none_not_a_crash():
 
 
 def _prepare_allocation(size: int):
-    """Runs in the spawned process: the operation allocates and touches ``size`` bytes."""
+    """Runs in the measuring child: the operation allocates and touches ``size`` bytes."""
     import numpy as np
 
     return lambda: np.ones(size // 8).sum()
@@ -39,17 +39,17 @@ def _prepare_failure():
     raise RuntimeError("object gone")
 
 
-def test_spawned_measurement_sees_the_operations_allocation():
+def test_prepared_measurement_sees_the_operations_allocation():
     size = 64 * 1024 * 1024
-    peak, reason = memory.peak_memory_bytes_spawned(_prepare_allocation, size)
+    peak, reason = memory.peak_memory_bytes_prepared(_prepare_allocation, size)
     if not memory.supported():
         pytest.skip("no /proc/self/clear_refs here")
     assert reason is None
     assert size * 0.9 <= peak < size * 1.5
 
 
-def test_spawned_measurement_reports_why_it_failed():
+def test_prepared_measurement_reports_why_it_failed():
     if not memory.supported():
         pytest.skip("no /proc/self/clear_refs here")
-    peak, reason = memory.peak_memory_bytes_spawned(_prepare_failure)
+    peak, reason = memory.peak_memory_bytes_prepared(_prepare_failure)
     assert peak is None and reason == "RuntimeError: object gone"

@@ -3,7 +3,9 @@
 Backends start lazily on first use and are stopped at the end; a backend that cannot run here
 (Node.js missing) is remembered as a skip reason, one that failed to start as its error (every
 case on it reports the same clear message).  Tables are created under this run's id and cached
-by (backend, layout, items, item bytes); at close only the tables this run created are deleted.
+by (backend, layout, items, item bytes); at close only the tables this run created are deleted
+(on a backend whose data lives only in the process the run stops, dynalite, stopping it is the
+deletion).
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ class DynamoSession:
         """Delete created tables, stop backends; returns problems met (never raises)."""
         problems = []
         for backend, names in self.created.items():
+            started = self._backends.get(backend)
+            if isinstance(started, RunningBackend) and started.data_dies_with_stop:
+                names.clear()  # stopped below, and its tables with it
+                continue
             for name in list(names):
                 try:
                     self.drop(backend, name)

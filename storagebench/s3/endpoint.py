@@ -378,7 +378,7 @@ class S3Target:
     def connection(self) -> dict[str, Any]:
         """What another process needs to reach this run's objects as the clients here do (the URL
         the clients use, region, bucket, prefix and credentials).  Sent only to the suite's own
-        spawned memory-measuring process through a pipe; never written anywhere."""
+        memory-measuring helper process through a pipe; never written anywhere."""
         return {"url": self.endpoint_url, "region": self.region, "bucket": self.bucket,
                 "prefix": self.prefix, "credentials": dict(self._creds()), "kind": self.kind}
 

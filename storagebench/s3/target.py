@@ -15,9 +15,9 @@ count), ``s3_requests_total``, ``s3_bytes_in``, ``s3_bytes_out``, ``s3_get_bytes
 (per named profile: modelled seconds, labelled), ``s3_measured_median_s`` (the mock's wall
 time, beside the model), ``s3_request_cost_usd`` and its price-table provenance.
 
-Peak memory of reads (``peak_memory_bytes``, method ``spawned process ...``) is measured in a
-process started with spawn, not fork: pyarrow's AWS SDK and s3fs's event loop are not safe to
-use in a forked child.  Writes' peak memory is not measured on S3 (None): the write encodes in
+Peak memory of reads (``peak_memory_bytes``, method ``fork of a clean spawned process ...``) is
+measured in a child of the clean helper process, never of this one: pyarrow's AWS SDK and s3fs's
+event loop, once started here, are not safe to use in a forked child.  Writes' peak memory is not measured on S3 (None): the write encodes in
 memory the same way as locally, where it is measured.
 
 Under ``--s3-latency PROFILE`` every case also records ``s3_latency_profile``, the model's
@@ -85,7 +85,7 @@ class S3Harness(Harness):
     def __init__(self, profile: Profile, dataset_specs: list[str], seed: int, target: S3Target,
                  cloud_profiles: list[str] | None = None, work_dir: Path | None = None,
                  memory_pass: bool = False):
-        # The inherited (forked) memory pass stays off: reads are measured in a spawned process.
+        # The inherited (forked) memory pass stays off: reads are measured from the clean helper.
         super().__init__(profile, dataset_specs, seed, memory_pass=False, work_dir=work_dir)
         self.s3_memory = memory_pass and os.path.exists("/proc/self/clear_refs")
         self.target = target
@@ -230,19 +230,19 @@ class S3Harness(Harness):
                 "s3_loopback_waves": len(cloud_model.waves(records)),
                 "s3_injected_waves_per_read": len(cloud_model.waves(answered)) / reads}
 
-    # -- peak memory, in a spawned process ----------------------------------------------------
+    # -- peak memory, in a child of the clean helper process ----------------------------------
     def _read_memory(self, case: ReadCase, client: S3Client, key: str, request: ReadRequest) -> dict[str, Any]:
-        """Peak memory of one read, measured in a process started with spawn (the forked pass of
-        the local harness is unsafe with pyarrow's AWS SDK and s3fs's event loop); the same
-        scope as local reads (the profile's memory scope)."""
+        """Peak memory of one read, measured in a child of the clean helper process (the forked
+        pass of the local harness is unsafe with pyarrow's AWS SDK and s3fs's event loop); the
+        same scope as local reads (the profile's memory scope)."""
         if not self.s3_memory or not (self.profile.memory_scope == "all" or case.kind == "full"):
             return {}
-        peak, reason = memory.peak_memory_bytes_spawned(
+        peak, reason = memory.peak_memory_bytes_prepared(
             prepare_s3_read, self.target.connection(), client.name, key, case.format, case.reader, request)
         if peak is None:
             return {"peak_memory_bytes": None, "peak_memory_method": None,
                     "peak_memory_not_measured_reason": reason}
-        return {"peak_memory_bytes": peak, "peak_memory_method": memory.SPAWN_METHOD}
+        return {"peak_memory_bytes": peak, "peak_memory_method": memory.CLEAN_METHOD}
 
     # -- the two S3 benchmarks ------------------------------------------------------------------
     def run_s3_write(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
@@ -300,7 +300,7 @@ class S3Harness(Harness):
 
 def prepare_s3_read(connection: dict[str, Any], client: str, key: str, format_name: str, reader: str,
                     request: ReadRequest) -> Callable[[], Any]:
-    """In the spawned memory process: reach the object as ``client`` does and read it once (client,
+    """In the memory-measuring child: reach the object as ``client`` does and read it once (client,
     connection, thread-pool and codec set-up are one-time costs, not the read's, as in the warm
     parent the local harness forks from), then return the read to measure."""
     target = S3Target.attach(connection)

@@ -50,6 +50,9 @@ class RunningBackend:
     version: str | None
     startup_seconds: float
     is_real: bool = False  # a real service: tables take time to create and cost money
+    # Its tables live only in the process ``stop`` ends (dynalite without --path keeps them in
+    # memory): deleting them one by one first is wasted time (dynalite: ~1 s per loaded table).
+    data_dies_with_stop: bool = False
     _stop: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def client(self, **kwargs: Any) -> DynamoClient:

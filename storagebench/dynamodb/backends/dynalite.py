@@ -176,4 +176,4 @@ def start(options: BackendOptions, node_dir: Path | None = None) -> RunningBacke
     return RunningBackend(
         name="dynalite", endpoint_url=url, region="us-east-1", credentials=dict(DUMMY_CREDENTIALS),
         reports_capacity=True, caveat=CAVEAT, version=version,
-        startup_seconds=time.perf_counter() - started, _stop=stop)
+        startup_seconds=time.perf_counter() - started, data_dies_with_stop=True, _stop=stop)
