@@ -49,11 +49,6 @@ def test_s3_read(benchmark, s3_harness, s3_read_case):
         s3_harness.run_s3_read(s3_read_case, benchmark)
 
 
-# Paired rounds for the overhead measurement: the median of per-pair ratios is stable on a
-# shared machine where a 15-round median of each side alone swung by +-30%.
-_OVERHEAD_ROUNDS = 31
-
-
 @pytest.mark.parametrize("client", ["pyarrow", "boto3"])
 def test_s3_counting_overhead(benchmark, s3_harness, s3_target, client):
     """The counter's cost on an S3 read: counted server vs uncounted server, same objects."""
@@ -84,7 +79,8 @@ def test_s3_counting_overhead(benchmark, s3_harness, s3_target, client):
         for fn in readers.values():
             fn()  # warm both paths (connections, metadata)
         times: dict[str, list[float]] = {"on": [], "off": []}
-        for i in range(_OVERHEAD_ROUNDS):
+        paired_rounds = s3_harness.profile.s3.overhead_rounds  # why 31: storagebench/profiles.py
+        for i in range(paired_rounds):
             order = ("on", "off") if i % 2 == 0 else ("off", "on")  # alternate to cancel drift
             for name in order:
                 t0 = time.perf_counter()
@@ -100,7 +96,7 @@ def test_s3_counting_overhead(benchmark, s3_harness, s3_target, client):
     benchmark.extra_info.update({
         "suite": SUITE_S3, "operation": "counting-overhead", "target": "s3", "s3_client": client,
         "dataset": ds.name, "rows": ds.rows, "s3_object_bytes": fs.get_file_info(s3_target.path(key)).size,
-        "paired_rounds": _OVERHEAD_ROUNDS, "counting_on_median_s": on, "counting_off_median_s": off,
+        "paired_rounds": paired_rounds, "counting_on_median_s": on, "counting_off_median_s": off,
         "counting_overhead_ratio": paired,  # median of on/off per adjacent pair (the goal: <= 1.05)
         "counting_median_ratio": on / off if off else None,
         "counting_on_times_s": times["on"], "counting_off_times_s": times["off"],

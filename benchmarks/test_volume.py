@@ -24,7 +24,7 @@ from storagebench.threevs.volume_bench import OPERATIONS, run_volume_case
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "volume_case" in metafunc.fixturenames:
         cfg = suite_config(metafunc.config)
-        sizes = sweep_rows(cfg.profile.name, metafunc.config.getoption("--rows"))
+        sizes = sweep_rows(cfg.profile, metafunc.config.getoption("--rows"))
         # Points in ascending order, writes before reads: the largest point's fit sees them all.
         cases = [(op, c.name, rows) for c in cfg.codecs for op in OPERATIONS for rows in sizes]
         metafunc.parametrize("volume_case", cases, ids=[f"{op}-{f}-{rows}" for op, f, rows in cases])

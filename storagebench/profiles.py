@@ -8,9 +8,63 @@ dominate, not the row count: 3k rows took 82 s, so fewer datasets is what shorte
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from formats.base import UnknownNameError
+
+
+# Per-suite parts of a profile.  Each suite reads its own record; no code anywhere compares a
+# profile's name (a new profile is one entry in PROFILES, with every suite's numbers in view).
+
+
+@dataclass(frozen=True)
+class DynamoDBSizes:
+    """The DynamoDB size sweep (storagebench/dynamodb/sweep.py explains the slopes it feeds)."""
+
+    sizes: dict[str, tuple[int, ...]] = field(hash=False)  # table items per backend ("moto", "dynalite", "endpoint")
+    item_bytes: tuple[int, ...]  # item size targets (0: the natural ~180 B item)
+    rounds: int  # latency samples per case
+
+    def sizes_for(self, backend: str) -> tuple[int, ...]:
+        return self.sizes.get(backend, self.sizes["dynalite"])
+
+
+@dataclass(frozen=True)
+class LifecycleSizes:
+    """The three-Vs suites (volume, velocity, partitions) and their S3 limits."""
+
+    volume_sweep: tuple[int, ...]  # rows per volume sweep point
+    volume_memory: bool  # peak memory at the sweep points (meaningless at a few MB: fixed costs)
+    s3_max_partitions: int  # partition layouts with more objects are skipped on the emulated S3
+    velocity_batch_rows: int  # rows per micro-batch
+    velocity_max_appends: int  # appends (scaled down with --rows)
+    heavy_rounds: int | None  # rounds of operations writing hundreds of objects (None: the profile's)
+
+
+@dataclass(frozen=True)
+class S3Scope:
+    """Which S3 cases run when the command line names none.  ``None`` everywhere: the whole
+    selection (every selected format, dataset, reader, read kind and compression)."""
+
+    formats: tuple[str, ...] | None = None
+    datasets: tuple[str, ...] | None = None
+    readers: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # per format; formats not named: default_readers
+    default_readers: tuple[str, ...] | None = None
+    reader_clients: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # a reader only through these clients
+    kinds: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # per format; formats not named: default_kinds
+    default_kinds: tuple[str, ...] | None = None
+    one_compression: bool = False  # each format's default compression only
+    # Paired rounds of the counting-overhead benchmark (the median of per-pair ratios is stable
+    # on a shared machine where a 15-round median of each side alone swung by +-30%).
+    overhead_rounds: int = 31
+
+    def keeps_read(self, fmt: str, reader: str, kind: str) -> bool:
+        readers = (self.readers or {}).get(fmt, self.default_readers)
+        kinds = (self.kinds or {}).get(fmt, self.default_kinds)
+        return (readers is None or reader in readers) and (kinds is None or kind in kinds)
+
+    def clients_for(self, reader: str) -> tuple[str, ...] | None:
+        return (self.reader_clients or {}).get(reader)
 
 
 @dataclass(frozen=True)
@@ -22,11 +76,17 @@ class Profile:
     row_group_rows: int | None  # rows per Parquet row group / ORC stripe / Arrow batch; None: rows // 10
     harness_rows: int  # rows of the harness-overhead Parquet file
     description: str
+    dynamodb: DynamoDBSizes
+    lifecycle: LifecycleSizes
+    s3: S3Scope = S3Scope()
     # Which cases get the (forked, ~0.1 s each) peak-memory pass: "all", or "write+full"
     # (writes and full reads only) to keep the quick profile near a minute.
     memory_scope: str = "all"
     # Generated datasets run when none is named (None: every registered generator).
     datasets: tuple[str, ...] | None = None
+    # Datasets of the reduced scopes (the added engines polars/DuckDB, the query suite) when no
+    # dataset is named; None: every selected dataset.
+    narrow_datasets: tuple[str, ...] | None = None
 
     def row_groups(self) -> int:
         return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
@@ -40,14 +100,41 @@ PROFILES: dict[str, Profile] = {
     # that exercise different code paths (mixed types; nested columns and the conversions they
     # force); `wide` (201 columns: JSON/Avro took 15-17 s a case there) runs from standard up.
     # The decision on real data at real size is `storagebench decide`.
-    "quick": Profile("quick", 5_000, 3, False, None, 200_000,
-                     "5k rows, 3 rounds, 1-2 compressions per format, datasets mixed and nested, "
-                     "memory of writes and full reads", memory_scope="write+full",
-                     datasets=("mixed", "nested")),
-    "standard": Profile("standard", 200_000, 5, True, None, 1_000_000,
-                        "200k rows, 5 rounds, every compression"),
-    "full": Profile("full", 1_000_000, 7, True, None, 1_000_000,
-                    "1M rows, 7 rounds, every compression"),
+    "quick": Profile(
+        "quick", 5_000, 3, False, None, 200_000,
+        "5k rows, 3 rounds, 1-2 compressions per format, datasets mixed and nested, "
+        "memory of writes and full reads",
+        # moto loads ~1.6-3.5k items/s and its Query loops over the table (TRAPS.md): 1e3 there.
+        dynamodb=DynamoDBSizes({"moto": (1_000,), "dynalite": (1_000, 3_000), "endpoint": (1_000, 3_000)},
+                               item_bytes=(0,), rounds=15),
+        # Partitions on the emulated S3 cost ~13 ms per object request here: a few dozen objects.
+        lifecycle=LifecycleSizes(volume_sweep=(3_000, 10_000, 30_000), volume_memory=False,
+                                 s3_max_partitions=20, velocity_batch_rows=100, velocity_max_appends=50,
+                                 heavy_rounds=1),
+        # The project's promise is CSV, JSON, Parquet and ORC on S3 (Feather rides along as the
+        # Arrow reference), on `mixed`; pandas only through s3fs, the path
+        # ``pd.read_parquet("s3://...")`` takes; polars and DuckDB reach S3 through their own
+        # clients (storagebench.s3.clients.serves).
+        s3=S3Scope(formats=("parquet", "csv", "json", "orc", "feather"), datasets=("mixed",),
+                   readers={"parquet": ("pyarrow", "pandas", "polars", "duckdb")}, default_readers=("pyarrow",),
+                   reader_clients={"pandas": ("s3fs", "s3fs-tuned")},
+                   kinds={"parquet": ("full", "projection", "predicate")}, default_kinds=("full", "projection"),
+                   one_compression=True, overhead_rounds=31),
+        memory_scope="write+full", datasets=("mixed", "nested"), narrow_datasets=("mixed",)),
+    "standard": Profile(
+        "standard", 200_000, 5, True, None, 1_000_000, "200k rows, 5 rounds, every compression",
+        dynamodb=DynamoDBSizes({"moto": (1_000, 10_000), "dynalite": (1_000, 10_000, 100_000),
+                                "endpoint": (1_000, 10_000, 100_000)}, item_bytes=(0, 2_000), rounds=50),
+        lifecycle=LifecycleSizes(volume_sweep=(10_000, 100_000, 1_000_000), volume_memory=True,
+                                 s3_max_partitions=500, velocity_batch_rows=100, velocity_max_appends=1_000,
+                                 heavy_rounds=None)),
+    "full": Profile(
+        "full", 1_000_000, 7, True, None, 1_000_000, "1M rows, 7 rounds, every compression",
+        dynamodb=DynamoDBSizes({"moto": (1_000, 10_000, 100_000), "dynalite": (1_000, 10_000, 100_000, 1_000_000),
+                                "endpoint": (1_000, 10_000, 100_000)}, item_bytes=(0, 2_000, 10_000), rounds=100),
+        lifecycle=LifecycleSizes(volume_sweep=(100_000, 1_000_000, 10_000_000), volume_memory=True,
+                                 s3_max_partitions=100_000, velocity_batch_rows=1_000, velocity_max_appends=1_000,
+                                 heavy_rounds=None)),
 }
 
 

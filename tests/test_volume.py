@@ -9,6 +9,7 @@ import pytest
 import formats
 from storagebench import memory
 from storagebench.fidelity import compare
+from storagebench.profiles import get_profile
 from storagebench.threevs.volume import (
     LARGEST_POINT_ROUNDS,
     MEMORY_BOUND_FACTOR,
@@ -71,14 +72,14 @@ def test_fit_exponent_recovers_a_power_law():
 
 
 def test_sweeps():
-    assert sweep_rows("quick") == (3_000, 10_000, 30_000)
-    assert sweep_rows("full")[-1] == 10_000_000
-    assert sweep_rows("quick", 500) == (500, 1581, 5000)
+    assert sweep_rows(get_profile("quick")) == (3_000, 10_000, 30_000)
+    assert sweep_rows(get_profile("full"))[-1] == 10_000_000
+    assert sweep_rows(get_profile("quick"), 500) == (500, 1581, 5000)
 
 
 @pytest.mark.parametrize("profile_rounds", [1, 3, 5, 7])
 def test_every_sweep_point_gets_rounds(profile_rounds):
-    sweep = sweep_rows("full")
+    sweep = sweep_rows(get_profile("full"))
     rounds = [sweep_rounds(profile_rounds, r, sweep) for r in sweep]
     assert all(n >= 2 for n in rounds)  # a median and an IQR at every point
     assert rounds[-1] == max(2, min(profile_rounds, LARGEST_POINT_ROUNDS))

@@ -6,7 +6,7 @@ Loaded by ``benchmarks/conftest.py`` (``pytest_plugins``) next to the core plugi
     --ddb-backends moto,dynalite     backends to run (default: moto,dynalite; ``endpoint`` only
                                      with --ddb-allow-real)
     --ddb-sizes 1000,10000           table sizes for every backend (default: per profile and
-                                     backend, storagebench.dynamodb.sweep.SIZES; --rows N gives N)
+                                     backend, storagebench.profiles; --rows N gives N)
     --ddb-item-bytes 0,2000          item sizes in bytes, 0 = the records' natural size
     --ddb-patterns get_item_hit,...  patterns to run (default: all registered)
     --ddb-rounds N                   latency samples per case (default per profile)
@@ -33,7 +33,8 @@ from storagebench.dynamodb.backends import BackendOptions, backend_names, defaul
 from storagebench.dynamodb.bench import DynamoCase
 from storagebench.dynamodb.patterns import all_patterns, get_pattern
 from storagebench.dynamodb.session import DynamoSession
-from storagebench.dynamodb.sweep import ITEM_BYTES, ROUNDS, SLOPE_GROUP, fit_slopes, sizes_for
+from storagebench.dynamodb.sweep import SLOPE_GROUP, fit_slopes
+from storagebench.profiles import get_profile
 from storagebench.dynamodb.tables import TableSpec
 from storagebench.pytest_plugin import register_outcome_source
 
@@ -60,6 +61,7 @@ class DynamoConfig:
     def __init__(self, config: pytest.Config):
         opt = config.getoption
         self.profile = opt("--profile")
+        self.sweep = get_profile(self.profile).dynamodb  # sizes, item bytes, rounds
         self.seed = opt("--seed")
         self.backends = [b.strip() for b in opt("--ddb-backends").split(",") if b.strip()] or default_backends()
         for name in self.backends:
@@ -88,14 +90,14 @@ class DynamoConfig:
         if rows and not opt("--ddb-sizes") and rows > options.max_items():
             raise StorageBenchInputError(f"--rows {rows:,} is also the DynamoDB table size and must be <= "
                                          f"{options.max_items():,} items here (or give --ddb-sizes)")
-        self.item_bytes = list(opt("--ddb-item-bytes")) or list(ITEM_BYTES.get(self.profile, (0,)))
+        self.item_bytes = list(opt("--ddb-item-bytes")) or list(self.sweep.item_bytes)
         names = [p.strip() for p in opt("--ddb-patterns").split(",") if p.strip()]
         self.patterns = [get_pattern(n) for n in names] if names else all_patterns()
-        self.rounds = opt("--ddb-rounds") or ROUNDS.get(self.profile, ROUNDS["quick"])
+        self.rounds = opt("--ddb-rounds") or self.sweep.rounds
         self.writers = opt("--ddb-writers")
 
     def sizes(self, backend: str) -> list[int]:
-        return self.sizes_override or list(sizes_for(self.profile, backend))
+        return self.sizes_override or list(self.sweep.sizes_for(backend))
 
     def load_cases(self) -> list[tuple[str, TableSpec]]:
         layouts = list(dict.fromkeys(p.layout for p in self.patterns))

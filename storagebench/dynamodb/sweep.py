@@ -1,6 +1,7 @@
 """The size sweep: table sizes and rounds per profile, latency percentiles, log-log slopes.
 
-Sizes per profile and backend (``--ddb-sizes`` overrides, ``--rows`` gives one size):
+Sizes per profile and backend (``Profile.dynamodb`` in storagebench/profiles.py; ``--ddb-sizes``
+overrides, ``--rows`` gives one size):
 
 * quick     moto 1e3; dynalite 1e3 and 3e3 (moto loads ~1.6-3.5k items/s and its Query
             loops over the table, TRAPS.md, so moto stays at 1e3 to keep CI short)
@@ -22,22 +23,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-SIZES: dict[str, dict[str, tuple[int, ...]]] = {
-    "quick": {"moto": (1_000,), "dynalite": (1_000, 3_000), "endpoint": (1_000, 3_000)},
-    "standard": {"moto": (1_000, 10_000), "dynalite": (1_000, 10_000, 100_000),
-                 "endpoint": (1_000, 10_000, 100_000)},
-    "full": {"moto": (1_000, 10_000, 100_000), "dynalite": (1_000, 10_000, 100_000, 1_000_000),
-             "endpoint": (1_000, 10_000, 100_000)},
-}
-ITEM_BYTES: dict[str, tuple[int, ...]] = {"quick": (0,), "standard": (0, 2_000), "full": (0, 2_000, 10_000)}
-ROUNDS: dict[str, int] = {"quick": 15, "standard": 50, "full": 100}  # latency samples per case
-
 SLOPE_GROUP = ("backend", "operation", "table_layout", "item_bytes_target", "consistency")
-
-
-def sizes_for(profile: str, backend: str) -> tuple[int, ...]:
-    table = SIZES.get(profile, SIZES["quick"])
-    return table.get(backend, table["dynalite"])
 
 
 def percentiles(samples: Sequence[float]) -> dict[str, float | None]:

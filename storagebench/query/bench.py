@@ -10,7 +10,7 @@ agreeing answers are timed (pytest-benchmark ``pedantic`` rounds of the engine's
 reading the file and aggregating, the way its users run it).  Peak memory: the same separate
 pass as the format benchmarks (a clean process for engines that are not fork-safe).
 
-The quick profile runs the query on :data:`QUICK_DATASETS` (or the run's first dataset), every
+The quick profile runs the query on its ``narrow_datasets`` (or the run's first dataset), every
 format and engine; standard and full run every dataset.
 """
 
@@ -31,7 +31,6 @@ from storagebench.query.queries import queries_for
 from storagebench.query.spec import Query
 from storagebench.results import SUITE_QUERY
 
-QUICK_DATASETS = ("mixed",)
 _FORK_UNSAFE = ("polars", "duckdb")  # thread pools that do not survive fork(): see memory.py
 
 
@@ -48,9 +47,9 @@ class QueryCase:
 
 
 def query_datasets(dataset_specs: list[str], profile: Profile) -> list[str]:
-    if profile.all_compressions:
+    if profile.narrow_datasets is None:
         return list(dataset_specs)
-    chosen = [d for d in dataset_specs if d in QUICK_DATASETS or "/" in d or "." in d]  # + user files
+    chosen = [d for d in dataset_specs if d in profile.narrow_datasets or "/" in d or "." in d]  # + user files
     return chosen or dataset_specs[:1]
 
 

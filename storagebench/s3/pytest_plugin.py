@@ -20,13 +20,14 @@ apply here too.  S3 options:
                                     byte rate on the embedded (or proxied http://) endpoint; each
                                     case then records the model's prediction beside the measurement
 
-The quick profile keeps the S3 matrix small: formats parquet, csv, json, orc and feather on the
-``mixed`` dataset; each format's default compression; the reference writer; reader ``pyarrow``
-on every client, plus ``pandas`` for Parquet through the two s3fs clients (the path
-``pd.read_parquet("s3://...")`` takes); read kinds full, projection and predicate for Parquet
-and full, projection for the others; plus the counting-overhead benchmark (pyarrow and boto3).
-``standard``/``full`` widen to every selected dataset, format, reader and read kind and the
-profile's compressions.
+The S3 matrix is the profile's ``s3`` scope (storagebench/profiles.py) unless the command line
+names formats, datasets or compressions.  The quick profile keeps it small: formats parquet, csv,
+json, orc and feather on the ``mixed`` dataset; each format's default compression; the reference
+writer; reader ``pyarrow`` on every client, plus ``pandas`` for Parquet through the two s3fs
+clients (the path ``pd.read_parquet("s3://...")`` takes) and polars/DuckDB through their own;
+read kinds full, projection and predicate for Parquet and full, projection for the others; plus
+the counting-overhead benchmark (pyarrow and boto3).  ``standard``/``full`` widen to every
+selected dataset, format, reader and read kind and the profile's compressions.
 
 The endpoint options are checked at start-up: a bad URL, real AWS without ``--s3-real-aws``, an
 unknown client stop the run with one clear line before anything is timed.  The endpoint itself
@@ -58,18 +59,6 @@ from storagebench.s3.endpoint import (
     standard_credentials,
 )
 from storagebench.s3.target import S3Case, S3Harness
-
-# The project's promise is CSV, JSON, Parquet and ORC on S3: every profile covers all four
-# (Feather rides along as the Arrow reference).
-QUICK_FORMATS = ("parquet", "csv", "json", "orc", "feather")
-QUICK_DATASETS = ("mixed",)
-QUICK_READERS = {"parquet": ("pyarrow", "pandas", "polars", "duckdb")}
-QUICK_DEFAULT_READERS = ("pyarrow",)
-# pandas on S3 in quick: only through s3fs, the path ``pd.read_parquet("s3://...")`` takes.
-QUICK_READER_CLIENTS = {"pandas": ("s3fs", "s3fs-tuned")}
-# polars and DuckDB reach S3 only through their own clients (storagebench.s3.clients.serves).
-QUICK_KINDS = {"parquet": ("full", "projection", "predicate")}
-QUICK_DEFAULT_KINDS = ("full", "projection")
 
 _TARGET_KEY = "_storagebench_s3_target"
 _HARNESS_KEY = "_storagebench_s3_harness"
@@ -115,12 +104,12 @@ class S3Config:
         self.latency = opt("--s3-latency")
         latency_injector(self.resolved, self.latency)  # unknown profile / https endpoint: usage error
         suite = suite_config(config)
-        self.quick = suite.profile.name == "quick"
+        self.scope = suite.profile.s3  # the profile's S3 matrix (storagebench/profiles.py)
         names = _split(opt("--s3-formats"))
         if names:
             self.codecs = [formats.get_codec(n) for n in names]
-        elif self.quick and not opt("--formats"):
-            self.codecs = [formats.get_codec(n) for n in QUICK_FORMATS]
+        elif self.scope.formats is not None and not opt("--formats"):
+            self.codecs = [formats.get_codec(n) for n in self.scope.formats]
         else:
             self.codecs = suite.codecs
         datasets = _split(opt("--s3-datasets"))
@@ -130,8 +119,9 @@ class S3Config:
                     raise formats.UnknownNameError("S3 dataset (must also be a suite dataset)", name,
                                                    suite.dataset_specs)
             self.dataset_specs = datasets
-        elif self.quick and not opt("--datasets") and not opt("--dataset"):
-            self.dataset_specs = [d for d in suite.dataset_specs if d in QUICK_DATASETS] or suite.dataset_specs[:1]
+        elif self.scope.datasets is not None and not opt("--datasets") and not opt("--dataset"):
+            self.dataset_specs = ([d for d in suite.dataset_specs if d in self.scope.datasets]
+                                  or suite.dataset_specs[:1])
         else:
             self.dataset_specs = suite.dataset_specs
         self.compressions = suite.compressions
@@ -153,18 +143,17 @@ class S3Config:
             codec = formats.get_codec(case.format)
             if case.writer != codec.writers()[0].name or not self._compression_ok(codec, case.compression):
                 continue
-            if self.quick and (case.reader not in QUICK_READERS.get(case.format, QUICK_DEFAULT_READERS)
-                               or case.kind not in QUICK_KINDS.get(case.format, QUICK_DEFAULT_KINDS)):
+            if not self.scope.keeps_read(case.format, case.reader, case.kind):
                 continue
-            only = QUICK_READER_CLIENTS.get(case.reader) if self.quick else None
+            only = self.scope.clients_for(case.reader)
             out += [S3Case(case, c.name) for c in self.clients
                     if c.applies_to(case.format, "read") and serves(c, case.reader)
                     and (only is None or c.name in only)]
         return out
 
     def _compression_ok(self, codec: Any, compression: str) -> bool:
-        # Quick keeps one compression per format on S3 (its default) unless told otherwise.
-        return bool(self.compressions) or not self.quick or compression == _quick_compression(codec)
+        # A scope with one_compression (quick) keeps each format's default on S3 unless told otherwise.
+        return bool(self.compressions) or not self.scope.one_compression or compression == _quick_compression(codec)
 
 
 def _quick_compression(codec: Any) -> str:

@@ -33,12 +33,7 @@ from storagebench.threevs.s3target import S3Target
 
 __all__ = ["lifecycle", "embedded_s3"]
 
-# Partitions on the emulated S3 cost ~13 ms per object request here (moto on 2 shared cores):
-# the quick profile keeps S3 layouts to a few dozen objects; larger profiles run every scheme.
-_S3_MAX_PARTITIONS = {"quick": 20, "standard": 500, "full": 100_000}
-# Velocity: (micro-batch rows, max appends) per profile; appends scale with --rows.
 CATALOG_ROWS = 1_000
-_VELOCITY = {"quick": (100, 50), "standard": (100, 1_000), "full": (1_000, 1_000)}
 
 
 class LifecycleSuite:
@@ -110,13 +105,14 @@ class LifecycleSuite:
         """Request counting on S3; on local disk there is nothing to count (yields None)."""
         return self.target.counting() if target == "s3" else contextlib.nullcontext(None)
 
-    # -- sizes per profile -----------------------------------------------------------------------
+    # -- sizes per profile (Profile.lifecycle) ----------------------------------------------------
     def s3_max_partitions(self) -> int:
-        return _S3_MAX_PARTITIONS.get(self.profile.name, 20)
+        return self.profile.lifecycle.s3_max_partitions
 
     def velocity_shape(self) -> tuple[int, int]:
-        """(rows per micro-batch, appends)."""
-        batch_rows, max_appends = _VELOCITY.get(self.profile.name, (100, 50))
+        """(rows per micro-batch, appends); appends scale with --rows."""
+        sizes = self.profile.lifecycle
+        batch_rows, max_appends = sizes.velocity_batch_rows, sizes.velocity_max_appends
         if self.rows_override:
             return batch_rows, max(2, min(max_appends, self.rows_override // batch_rows))
         return batch_rows, max_appends
@@ -125,10 +121,13 @@ class LifecycleSuite:
         """Timed rounds a pedantic benchmark will really run (per-round counts divide by it).
 
         One with ``--benchmark-disable`` (pytest-benchmark then calls the function once), and
-        one in the quick profile for ``heavy`` operations that write hundreds of objects.
+        the profile's ``lifecycle.heavy_rounds`` (quick: one) for ``heavy`` operations that write
+        hundreds of objects.
         """
-        if getattr(benchmark, "disabled", False) or (heavy and self.profile.name == "quick"):
+        if getattr(benchmark, "disabled", False):
             return 1
+        if heavy and self.profile.lifecycle.heavy_rounds is not None:
+            return self.profile.lifecycle.heavy_rounds
         return self.profile.rounds
 
     # -- bookkeeping -----------------------------------------------------------------------------

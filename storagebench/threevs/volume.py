@@ -1,7 +1,7 @@
 """Volume: how write time, read time and file size grow with rows, per format, in bounded memory.
 
-A row sweep per profile (quick 3e3 -> 3e4, standard 1e4 -> 1e6, full 1e5 -> 1e7; with
-``--rows R``: R, ~3.2R, 10R) writes the ``mixed`` orders dataset in each format and fits the
+A row sweep per profile (``Profile.lifecycle.volume_sweep``: quick 3e3 -> 3e4, standard
+1e4 -> 1e6, full 1e5 -> 1e7; with ``--rows R``: R, ~3.2R, 10R) writes the ``mixed`` orders dataset in each format and fits the
 **scaling exponent**: the slope of log(median time) against log(rows) (least squares).  1.0 is
 linear; above 1 a format gets slower per row as data grows (e.g. a writer that builds the whole
 output in memory first), below 1 a fixed cost (headers, footers, thread start-up) still
@@ -50,6 +50,7 @@ import pyarrow as pa
 
 from formats.base import Codec, Location, ReadRequest, WriteOptions
 from storagebench.datasets import build_dataset
+from storagebench.profiles import Profile
 from storagebench.results import SUITE_VOLUME  # noqa: F401  (re-exported: the benchmarks import it here)
 
 VOLUME_DATASET = "mixed"
@@ -60,18 +61,12 @@ RECORD_SLICE_ROWS = 10_000  # batch size for writers that go through Python reco
 MIN_ROUNDS = 2  # per sweep point: a median and an IQR need more than one shot
 LARGEST_POINT_ROUNDS = 3  # cap at the largest point (1e7 rows in the full profile)
 
-SWEEPS: dict[str, tuple[int, ...]] = {
-    "quick": (3_000, 10_000, 30_000),
-    "standard": (10_000, 100_000, 1_000_000),
-    "full": (100_000, 1_000_000, 10_000_000),
-}
-
-
-def sweep_rows(profile: str, rows_override: int | None = None) -> tuple[int, ...]:
-    """The sweep for a profile, or R, ~sqrt(10)R, 10R around an explicit ``--rows R``."""
+def sweep_rows(profile: Profile, rows_override: int | None = None) -> tuple[int, ...]:
+    """The profile's sweep (``Profile.lifecycle.volume_sweep``), or R, ~sqrt(10)R, 10R around an
+    explicit ``--rows R``."""
     if rows_override:
         return (rows_override, round(rows_override * math.sqrt(10)), rows_override * 10)
-    return SWEEPS[profile]
+    return profile.lifecycle.volume_sweep
 
 
 def sweep_rounds(profile_rounds: int, rows: int, sweep: tuple[int, ...]) -> int:

@@ -64,7 +64,7 @@ class VolumeSuite:
     def of(cls, lifecycle: Any) -> "VolumeSuite":
         key = ("volume-suite",)
         if key not in lifecycle.cache:
-            lifecycle.cache[key] = cls(lifecycle, sweep_rows(lifecycle.profile.name, lifecycle.rows_override))
+            lifecycle.cache[key] = cls(lifecycle, sweep_rows(lifecycle.profile, lifecycle.rows_override))
         return lifecycle.cache[key]
 
     @property
@@ -141,8 +141,8 @@ def _memory_info(op: str, source: BatchSource, peak: int | None, rows: int) -> d
 
 def _peak(lifecycle: Any, suite: VolumeSuite, op: str, source: BatchSource, rows: int) -> int | None:
     # At quick sizes (<= 1e5 rows, ~8 MB) fixed allocator/thread-pool overheads dominate the
-    # peak, so memory is measured from the standard profile up (1e6 / 1e7 rows).
-    if not (lifecycle.cfg.memory and memory.supported() and lifecycle.profile.name != "quick"):
+    # peak, so memory is measured only where the profile says (standard and full: 1e6 / 1e7 rows).
+    if not (lifecycle.cfg.memory and memory.supported() and lifecycle.profile.lifecycle.volume_memory):
         return None
     compression = source.codec.default_compression
     if op == "read":
