@@ -1,7 +1,7 @@
 """Volume: the row sweep per format, with fitted scaling exponents and bounded memory.
 
 Method: ``test_volume[<op>-<format>-<rows>]`` is one pytest-benchmark case per operation
-(write, read), format and sweep point (quick 1e4 / 3.2e4 / 1e5 rows, standard 1e4 / 1e5 / 1e6,
+(write, read), format and sweep point (quick 1e3 / 3e3 / 1e4 rows, standard 1e4 / 1e5 / 1e6,
 full 1e5 / 1e6 / 1e7; ``--rows R``: R, 3.2R, 10R), each with real rounds (the profile's, at most
 3 at the largest point, at least 2), so every point has a median, an IQR and n.  The timed
 write is the codec's batched writer over writer inputs prepared before timing (Arrow batches,

@@ -1,6 +1,6 @@
 """Volume: how write time, read time and file size grow with rows, per format, in bounded memory.
 
-A row sweep per profile (``Profile.lifecycle.volume_sweep``: quick 3e3 -> 3e4, standard
+A row sweep per profile (``Profile.lifecycle.volume_sweep``: quick 1e3 -> 1e4, standard
 1e4 -> 1e6, full 1e5 -> 1e7; with ``--rows R``: R, ~3.2R, 10R) writes the ``mixed`` orders dataset in each format and fits the
 **scaling exponent**: the slope of log(median time) against log(rows) (least squares).  1.0 is
 linear; above 1 a format gets slower per row as data grows (e.g. a writer that builds the whole
