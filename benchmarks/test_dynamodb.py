@@ -3,7 +3,7 @@
 What is timed (pytest-benchmark; setup outside the timing; see storagebench/dynamodb/):
 
 * ``test_load``            creating and loading each table (25-item BatchWriteItem from parallel
-                           writers, UnprocessedItems resent): load_seconds, load_items_per_s;
+                           writers, UnprocessedItems resent): load_s, load_items_per_s;
 * ``test_pattern``         every registered access pattern on every table size: latency
                            p50/p95/p99, items evaluated vs returned, pages, read units computed
                            by DynamoDB's rules vs reported by the backend, $ per million;

@@ -13,7 +13,7 @@ Every case
     ``operation`` (pattern name, "load" or "files_vs_items"), ``api`` (GetItem, Query, ...),
     ``backend`` ("moto" | "dynalite" | "endpoint" | "aws"), ``endpoint``, ``backend_version``,
     ``backend_caveat`` (text to print next to the numbers; moto's says its Query loops over the
-    table and its ConsumedCapacity is a constant), ``reports_capacity`` (bool), ``startup_seconds``,
+    table and its ConsumedCapacity is a constant), ``reports_capacity`` (bool), ``startup_s``,
     ``dataset`` ("police"), ``table_layout`` ("guid" | "composite"), ``table_items``,
     ``item_bytes`` (mean item size by DynamoDB's rules), ``item_bytes_target`` (0 = natural),
     ``seed``, ``profile``.
@@ -29,7 +29,7 @@ Pattern cases
     ``latency_slope`` (log-log slope of p50 vs table size over the sizes that ran; added when
     the JSON is written; None with a single size).
 Load cases
-    ``load_seconds``, ``load_items_per_s``, ``load_writers``, ``load_batches``,
+    ``load_s``, ``load_items_per_s``, ``load_writers``, ``load_batches``,
     ``unprocessed_resends``, ``throttle_retries``, ``wcu_computed``, ``wcu_per_item``,
     ``load_cost_usd``, ``cost_per_million_usd`` (per million items written).
 Files vs items

@@ -21,7 +21,7 @@ use in a forked child.  Writes' peak memory is not measured on S3 (None): the wr
 memory the same way as locally, where it is measured.
 
 Under ``--s3-latency PROFILE`` every case also records ``s3_latency_profile``, the model's
-prediction for that profile (``s3_model_seconds``) and ``s3_measured_over_model``; every case
+prediction for that profile (``s3_model_s``) and ``s3_measured_over_model``; every case
 records ``s3_request_latency`` (time to first / last byte percentiles by operation and size).
 """
 
@@ -179,7 +179,7 @@ class S3Harness(Harness):
         # The operation's loopback time: the timed median, unless the timed rounds ran under
         # injected latency (then the paused counted runs').
         loopback = counted_wall if self.target.injector is not None else (info["s3_measured_median_s"] or counted_wall)
-        info["s3_loopback_seconds"] = loopback
+        info["s3_loopback_s"] = loopback
         info.update(cloud_model.model_info(records, self.cloud_profiles, loopback_seconds=loopback))
         info.update(cloud_model.request_cost(records, self.target.region))
         info.update(self._model_check(records, info["s3_measured_median_s"], loopback, timed or []))
@@ -195,13 +195,13 @@ class S3Harness(Harness):
         predicted = cloud_model.model_info(records, [injector.profile], loopback)["s3_cloud_model"][
             injector.profile.name]
         seconds, on_mock = predicted["seconds"], predicted["on_mock_seconds"]
-        return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
+        return {"s3_model_s": seconds, "s3_model_profile": injector.profile.name,
                 # max / min wall time of the paused loopback runs the model starts from
                 "s3_loopback_spread": self._loopback_spread,
                 "s3_measured_over_model": (measured / seconds) if measured and seconds else None,
                 # The same model with the mock's own per-request time as a floor: what the
                 # injected run can at best show on this mock (moto's range GETs are O(object)).
-                "s3_model_on_mock_seconds": on_mock,
+                "s3_model_on_mock_s": on_mock,
                 "s3_measured_over_model_on_mock": (measured / on_mock) if measured and on_mock else None,
                 "s3_mock_bound_requests": predicted["mock_bound_requests"],
                 **self._observed_first_byte_check(records, measured, loopback, timed)}
@@ -225,7 +225,7 @@ class S3Harness(Harness):
         # The timed requests are the fidelity read's and the rounds' (run one after another), so
         # their waves per read say how much the client overlapped under the injected latency.
         reads = self.profile.rounds + 1
-        return {"s3_observed_first_byte_s": observed, "s3_model_observed_first_byte_seconds": seconds,
+        return {"s3_observed_first_byte_s": observed, "s3_model_observed_first_byte_s": seconds,
                 "s3_measured_over_model_observed_first_byte": (measured / seconds) if measured and seconds else None,
                 "s3_loopback_waves": len(cloud_model.waves(records)),
                 "s3_injected_waves_per_read": len(cloud_model.waves(answered)) / reads}

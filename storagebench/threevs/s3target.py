@@ -43,16 +43,16 @@ class RequestCounts:
     """Requests and bytes seen while a :meth:`S3Target.counting` block was open."""
 
     by_op: Counter = field(default_factory=Counter)  # "s3:GetObject" -> n, "glue:request" -> n
-    bytes_sent: int = 0  # request bodies (uploads)
-    bytes_received: int = 0  # response bodies (downloads)
+    bytes_in: int = 0  # request bodies (uploads), as RequestRecord.bytes_in
+    bytes_out: int = 0  # response bodies (downloads), as RequestRecord.bytes_out
     records: list[RequestRecord] = field(default_factory=list)
 
     def add_records(self, records: Iterable[RequestRecord]) -> None:
         for r in records:
             self.records.append(r)
             self.by_op[_op(r)] += 1
-            self.bytes_sent += r.bytes_in
-            self.bytes_received += r.bytes_out
+            self.bytes_in += r.bytes_in
+            self.bytes_out += r.bytes_out
 
     def service_total(self, service: str) -> int:
         return sum(n for k, n in self.by_op.items() if k.startswith(service + ":"))
@@ -76,7 +76,7 @@ class RequestCounts:
         """extra_info figures per timed round (the counts cover all ``rounds`` rounds)."""
         return {"requests": self.s3_requests / rounds,
                 "requests_by_op": {k: v / rounds for k, v in self.by_op.items() if v},
-                "bytes_received": self.bytes_received / rounds,
+                "s3_bytes_out": self.bytes_out / rounds,
                 "request_cost_usd": self.request_cost_usd() / rounds}
 
     def as_info(self) -> dict[str, Any]:
@@ -86,8 +86,8 @@ class RequestCounts:
             "s3_requests": self.s3_requests,
             "glue_requests": self.glue_requests,
             "requests_by_op": dict(sorted(self.by_op.items())),
-            "bytes_sent": self.bytes_sent,
-            "bytes_received": self.bytes_received,
+            "s3_bytes_in": self.bytes_in,
+            "s3_bytes_out": self.bytes_out,
             "request_cost_usd": self.request_cost_usd(),
         }
 

@@ -31,7 +31,7 @@ extra_info keys (``suite == "volume"``), every sweep point: ``operation`` ("writ
 sweep), ``sweep_index``, ``bytes`` (file size at this point), ``bytes_per_row``, ``batch_rows``,
 ``arrow_bytes`` (all rows of this point, in Arrow), ``batch_arrow_bytes``, ``dataset``,
 ``profile``, ``seed``.  The largest point adds the fit over the points measured in this run:
-``sweep_seconds`` / ``sweep_iqr_seconds`` / ``sweep_n`` (median, IQR and rounds per point, same
+``sweep_s`` / ``sweep_iqr_s`` / ``sweep_n`` (median, IQR and rounds per point, same
 order as ``sweep_rows``; None where a point was not measured), ``sweep_bytes``,
 ``time_exponent``, ``time_fit_r2``, ``size_exponent``, ``size_fit_r2``, and the memory keys
 ``peak_memory_bytes``, ``peak_memory_method``, ``peak_rss_ratio`` (peak / arrow_bytes),
