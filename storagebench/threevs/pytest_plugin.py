@@ -27,7 +27,7 @@ from formats.base import Codec
 from storagebench.catalog import GlueCatalog
 from storagebench.catalog.capture import encode
 from storagebench.datasets import Dataset
-from storagebench.harness import CaseSkipped, Outcome
+from storagebench.outcomes import OutcomeLog
 from storagebench.pytest_plugin import SuiteConfig, register_outcome_source, suite_config
 from storagebench.threevs.s3target import S3Target
 
@@ -49,7 +49,8 @@ class LifecycleSuite:
         self.rows_override = rows_override
         self.run_id = uuid.uuid4().hex[:8]
         self.work_dir = Path(tempfile.mkdtemp(prefix="storagebench-lifecycle-"))
-        self.outcomes: list[Outcome] = []
+        self._log = OutcomeLog()
+        self.outcomes = self._log.outcomes
         self._target: S3Target | None = None
         self._catalog: GlueCatalog | None = None
         self._encoded: dict[tuple[str, str, int], tuple[bytes, pa.Table]] = {}
@@ -137,8 +138,7 @@ class LifecycleSuite:
                 "seed": self.seed, **extra}
 
     def skip(self, case: str, suite: str, reason: str, **dims: Any) -> None:
-        self.outcomes.append(Outcome(case, suite, "skipped", reason, dims))
-        raise CaseSkipped(reason)
+        self._log.skip(case, reason, suite=suite, **dims)
 
     def close(self) -> None:
         if self._catalog is not None:
