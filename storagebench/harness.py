@@ -29,24 +29,16 @@ from typing import Any
 import pyarrow as pa
 
 import formats
-from formats.base import Codec, Conversion, Location, ReadRequest, WriteOptions
+from formats.base import Codec, Conversion, Location, ReadRequest
 from storagebench import memory
 from storagebench.cases import ReadCase, WriteCase
-from storagebench.datasets import Dataset, resolve
+from storagebench.harness_inputs import CaseInputs, WrittenFile
 from storagebench.fidelity import Verdict, unreadable, verdict
 from storagebench.keep import FileKeeper
 from storagebench.outcomes import CaseSkipped, Outcome, OutcomeLog, error_summary
 from storagebench.profiles import Profile
 from storagebench.results import SUITE_FORMATS, mb_per_s
 from storagebench.targets import LocalTarget, Target
-
-
-@dataclass
-class WrittenFile:
-    location: Location
-    table: pa.Table  # exactly what was written (after the format's conversions)
-    conversions: list[Conversion]
-    size: int
 
 
 @dataclass
@@ -60,7 +52,7 @@ class PreparedRead:
     location: Location
 
 
-class Harness(OutcomeLog):
+class Harness(CaseInputs, OutcomeLog):
     """Per-session state for format benchmarks on a :class:`~storagebench.targets.Target`.
 
     ``target`` (local disk in ``work_dir`` by default) is where the read benchmarks' files are
@@ -70,51 +62,15 @@ class Harness(OutcomeLog):
     def __init__(self, profile: Profile, dataset_specs: list[str], seed: int,
                  memory_pass: bool = True, work_dir: Path | None = None, keep_dir: Path | None = None,
                  target: Target | None = None, suite: str = SUITE_FORMATS):
-        super().__init__()
-        self.profile = profile
-        self.dataset_specs = dataset_specs
-        self.seed = seed
+        CaseInputs.__init__(self, profile, dataset_specs, seed)
+        OutcomeLog.__init__(self)
         self.suite = suite
         self.memory_pass = memory_pass and memory.supported()
         self._local = LocalTarget(work_dir)  # scratch space (and the default target)
         self.work_dir = self._local.dir
         self.default_target: Target = target if target is not None else self._local
-        self._datasets: dict[str, Dataset] = {}
-        self._prepared: dict[tuple[str, str], tuple[pa.Table, list[Conversion]]] = {}
-        self._inputs: dict[tuple[str, str, str], Any] = {}
         self._files: dict[tuple, WrittenFile | str] = {}
         self.keeper = FileKeeper(Path(keep_dir)) if keep_dir is not None else None
-
-    # -- datasets and prepared inputs (untimed, cached) ---------------------------------------
-    def dataset(self, spec: str) -> Dataset:
-        if spec not in self._datasets:
-            self._datasets[spec] = resolve(spec, self.profile.rows, self.seed)
-        return self._datasets[spec]
-
-    def dataset_key(self, spec: str) -> str:
-        """The name a dataset appears under in case ids and results."""
-        return self.dataset(spec).name
-
-    def prepared(self, codec: Codec, spec: str) -> tuple[pa.Table, list[Conversion]]:
-        key = (codec.name, spec)
-        if key not in self._prepared:
-            self._prepared[key] = codec.prepare(self.dataset(spec).table)
-        return self._prepared[key]
-
-    def stored(self, codec: Codec, writer: str, spec: str) -> tuple[pa.Table, list[Conversion]]:
-        """What a file written by ``writer`` is checked against: the prepared table, and every
-        conversion made before it reached the file (the suite's and the writer's own)."""
-        table, conversions = self.prepared(codec, spec)
-        return table, conversions + codec.writer_conversions(table, writer)
-
-    def writer_input(self, codec: Codec, engine: str, spec: str) -> Any:
-        key = (codec.name, engine, spec)
-        if key not in self._inputs:
-            self._inputs[key] = codec.writer_input(self.prepared(codec, spec)[0], engine)
-        return self._inputs[key]
-
-    def write_options(self, codec: Codec, compression: str) -> WriteOptions:
-        return WriteOptions(compression, self.profile.row_groups() if codec.has_row_groups else None)
 
     def close(self) -> None:
         self._local.close()
@@ -260,29 +216,6 @@ class Harness(OutcomeLog):
         if isinstance(cached, str):
             raise CaseSkipped(cached)
         return cached
-
-    def read_request(self, case: ReadCase, written: WrittenFile,
-                     engine_options: dict[str, Any] | None = None) -> ReadRequest | None:
-        """What the reader is handed: the workload, and the written schema only for engines
-        declared ``reads_written_schema`` (every other reader sees only the file)."""
-        ds = self.dataset(case.dataset)
-        codec = formats.get_codec(case.format)
-        schema = written.table.schema if codec.engine(case.reader).reads_written_schema else None
-        if case.kind == "projection":
-            return ReadRequest(columns=ds.projection, schema=schema, engine_options=engine_options or {})
-        if case.kind == "predicate":
-            if ds.predicate is None:
-                return None
-            return ReadRequest(predicate=ds.predicate, schema=schema, engine_options=engine_options or {})
-        return ReadRequest(schema=schema, engine_options=engine_options or {})
-
-    def expected(self, request: ReadRequest, written: WrittenFile) -> pa.Table:
-        table = written.table
-        if request.predicate is not None:
-            table = request.predicate.apply_arrow(table)
-        if request.columns is not None:
-            table = table.select(list(request.columns))
-        return table
 
     def prepare_read(self, case: ReadCase, target: Target | None = None, case_id: str | None = None,
                      dims: dict[str, Any] | None = None,

@@ -29,7 +29,7 @@ from storagebench.catalog.capture import encode
 from storagebench.datasets import Dataset
 from storagebench.outcomes import OutcomeLog
 from storagebench.pytest_plugin import SuiteConfig, register_outcome_source, suite_config
-from storagebench.threevs.s3target import S3Target
+from storagebench.threevs.s3target import S3Target, embedded_target
 
 __all__ = ["lifecycle", "embedded_s3"]
 
@@ -61,7 +61,7 @@ class LifecycleSuite:
     @property
     def target(self) -> S3Target:
         if self._target is None:
-            self._target = S3Target()
+            self._target = embedded_target()
         return self._target
 
     def bucket(self, purpose: str) -> str:
@@ -159,6 +159,6 @@ def lifecycle(request: pytest.FixtureRequest) -> Iterator[LifecycleSuite]:
 @pytest.fixture(scope="module")
 def embedded_s3() -> Iterator[S3Target]:
     """A fresh embedded S3/Glue endpoint with request counting (tests import this fixture)."""
-    target = S3Target()
+    target = embedded_target()
     yield target
     target.close()
