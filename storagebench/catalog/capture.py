@@ -16,7 +16,7 @@ import pyarrow as pa
 from formats.base import Codec, Location, WriteOptions
 from storagebench.catalog import GlueCatalog, table_name
 from storagebench.datasets import Dataset
-from storagebench.threevs.s3target import S3Target
+from storagebench.s3.endpoint import S3Target
 
 
 @dataclass
