@@ -91,7 +91,20 @@ class SuiteConfig:
         self.keep_dir = check_keep_dir(keep) if keep else None  # validated (and created) up front
 
 
+#: Warnings raised inside libraries, not by our code: filtered for every pytest run that loads
+#: this plugin (the checkout's tests and benchmarks, and ``storagebench run`` from any folder).
+LIBRARY_WARNINGS = (
+    "ignore::DeprecationWarning:botocore.*",
+    # pandas 3.1 deprecations raised inside fastparquet and pandas' own readers, not our code.
+    "ignore:.*future.infer_string.*",
+    "ignore:Series.values returning an ndarray that drops timezone:FutureWarning",
+    "ignore:Series.values returning an ndarray that drops timezone",
+)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for line in LIBRARY_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
     _no_instance_metadata(config)
     try:
         config._storagebench = SuiteConfig(config)  # type: ignore[attr-defined]

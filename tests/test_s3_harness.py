@@ -130,6 +130,6 @@ def test_injected_run_keeps_the_models_prediction_beside_the_measurement():
     assert info["s3_loopback_s"] < info["s3_measured_median_s"]
     assert info["s3_measured_over_model"] == pytest.approx(info["s3_measured_median_s"] / info["s3_model_s"])
     assert info["s3_model_s"] >= 0.05  # at least one first byte
-    # Peak memory of the read, measured in a spawned process.
-    assert info["peak_memory_method"] == "spawned process (no fork) + /proc VmHWM delta"
+    # Peak memory of the read, measured in a child of the clean forkserver (never a fork of this process).
+    assert info["peak_memory_method"] == "child of a clean forkserver process + /proc VmHWM delta"
     assert info["peak_memory_bytes"] > 0

@@ -1,7 +1,10 @@
 """``storagebench run``: run the benchmarks through pytest-benchmark, keep the run, summarise it.
 
-The benchmarks are the ones in ``benchmarks/`` (the same files ``pytest benchmarks/`` runs), one
-suite per ``benchmarks/test_<suite>.py``.  How the run's files are kept is
+The benchmarks are the package's own, :mod:`storagebench.benchmarks` (one suite per
+``test_<suite>.py``; a checkout's ``benchmarks/`` links there, so ``pytest benchmarks/`` runs the
+same files), run with the package's pytest configuration and plugins, so the command works from
+any folder of an installed (not only editable) package.  Runs go to ``./results/runs`` of the
+current folder unless ``--runs-dir`` says otherwise.  How the run's files are kept is
 :mod:`storagebench.runfiles`: a unique id per run, the JSON published under its final name only
 when the run ends, a log of pytest's output (secrets in URLs removed), the report in a folder of
 its own.  The terminal shows a progress bar and, at the end, a summary table.
@@ -33,12 +36,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from formats.base import StorageBenchInputError
-from storagebench import options, urls
+from storagebench import benchmarks, options, urls
+from storagebench.report.loading import DEFAULT_RUNS_DIR  # results/runs of the current folder
 from storagebench.runfiles import RunFiles
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS_DIR = REPO_ROOT / "benchmarks"
-DEFAULT_RUNS_DIR = REPO_ROOT / "results" / "runs"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,32 +55,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--suites", default="", help=f"comma list of suites (default: all): {', '.join(suite_names())}")
     p.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
     p.add_argument("--keep-files", metavar="DIR", help="keep the measured local format files under DIR with a manifest")
-    p.add_argument("--runs-dir", default=str(DEFAULT_RUNS_DIR), help="where run JSON files go")
+    p.add_argument("--runs-dir", default=str(DEFAULT_RUNS_DIR),
+                   help=f"where run JSON files go (default {DEFAULT_RUNS_DIR} in the current folder)")
     p.add_argument("--no-report", action="store_true", help="do not build the report afterwards")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     p.set_defaults(handler=run)
 
 
-def suite_names() -> list[str]:
-    return sorted(p.stem[len("test_"):] for p in BENCHMARKS_DIR.glob("test_*.py"))
+suite_names = benchmarks.suite_names
 
 
 def suite_files(selection: str) -> list[Path]:
     names = [s.strip() for s in selection.split(",") if s.strip()]
     available = suite_names()
-    if not names:
-        return [BENCHMARKS_DIR / f"test_{n}.py" for n in available]
     bad = [n for n in names if n not in available]
     if bad:
         raise StorageBenchInputError(f"unknown suite {bad[0]!r}; valid suites: {', '.join(available)}")
-    return [BENCHMARKS_DIR / f"test_{n}.py" for n in names]
+    return [benchmarks.suite_path(n) for n in names or available]
 
 
 def pytest_arguments(args: argparse.Namespace, json_path: Path) -> list[str]:
     out = [str(p) for p in suite_files(args.suites)]
+    # The package's own pytest configuration and rootdir: a pytest.ini or pyproject.toml in the
+    # folder the user stands in (or a checkout's) must not change how the suites run.
+    out += ["-c", str(benchmarks.RUN_CONFIG), "--rootdir", str(benchmarks.SUITES_DIR)]
+    for plugin in benchmarks.PLUGINS:
+        out += ["-p", plugin]
     out += ["--profile", args.profile, "--seed", str(args.seed),
-            f"--benchmark-json={json_path}", "--benchmark-quiet", "-p", "no:cacheprovider",
-            "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml")]
+            f"--benchmark-json={json_path}", "--benchmark-quiet", "-p", "no:cacheprovider"]
     if args.rows is not None:
         out += ["--rows", str(args.rows)]
     for flag in ("formats", "datasets", "compressions"):

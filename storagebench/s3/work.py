@@ -30,7 +30,7 @@ def work_info(target: S3ClientTarget, counted: CountedRuns | None, measured: flo
     # injected latency (then the paused counted runs').
     injector = target.endpoint.injector
     loopback = counted.wall_s if injector is not None else (measured or counted.wall_s)
-    info["s3_loopback_seconds"] = loopback
+    info["s3_loopback_s"] = loopback
     info.update(cloud_model.model_info(records, cloud_profiles, loopback_seconds=loopback))
     info.update(cloud_model.request_cost(records, target.endpoint.region))
     info.update(_model_check(target, counted, measured, loopback, timed or [], rounds))
@@ -48,13 +48,13 @@ def _model_check(target: S3ClientTarget, counted: CountedRuns, measured: float |
     predicted = cloud_model.model_info(records, [injector.profile], loopback)["s3_cloud_model"][
         injector.profile.name]
     seconds, on_mock = predicted["seconds"], predicted["on_mock_seconds"]
-    return {"s3_model_seconds": seconds, "s3_model_profile": injector.profile.name,
+    return {"s3_model_s": seconds, "s3_model_profile": injector.profile.name,
             # max / min wall time of the paused loopback runs the model starts from
             "s3_loopback_spread": counted.spread,
             "s3_measured_over_model": (measured / seconds) if measured and seconds else None,
             # The same model with the mock's own per-request time as a floor: what the
             # injected run can at best show on this mock (moto's range GETs are O(object)).
-            "s3_model_on_mock_seconds": on_mock,
+            "s3_model_on_mock_s": on_mock,
             "s3_measured_over_model_on_mock": (measured / on_mock) if measured and on_mock else None,
             "s3_mock_bound_requests": predicted["mock_bound_requests"],
             **_observed_first_byte_check(target, records, measured, loopback, timed, rounds)}
@@ -79,7 +79,7 @@ def _observed_first_byte_check(target: S3ClientTarget, records: list[RequestReco
     # The timed requests are the fidelity read's and the rounds' (run one after another), so
     # their waves per read say how much the client overlapped under the injected latency.
     reads = rounds + 1
-    return {"s3_observed_first_byte_s": observed, "s3_model_observed_first_byte_seconds": seconds,
+    return {"s3_observed_first_byte_s": observed, "s3_model_observed_first_byte_s": seconds,
             "s3_measured_over_model_observed_first_byte": (measured / seconds) if measured and seconds else None,
             "s3_loopback_waves": len(cloud_model.waves(records)),
             "s3_injected_waves_per_read": len(cloud_model.waves(answered)) / reads}

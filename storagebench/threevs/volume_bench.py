@@ -147,11 +147,11 @@ def _peak(lifecycle: Any, suite: VolumeSuite, op: str, source: BatchSource, rows
     compression = source.codec.default_compression
     if op == "read":
         path = suite.ensure_file(source, rows)
-        return memory.peak_memory_bytes(lambda: read_rows(source.codec, path, source.schema))
+        return memory.peak_memory_bytes(read_rows, source.codec, path, source.schema)
     scratch = suite.path(source, 0)
-    plan = source.plan(rows)  # built before the fork: the child measures the write alone
+    plan = source.plan(rows)  # built here and sent to the child before its baseline: not counted
     try:
-        return memory.peak_memory_bytes(lambda: write_rows(plan, source, scratch, compression))
+        return memory.peak_memory_bytes(write_rows, plan, source, scratch, compression)
     finally:
         if os.path.exists(scratch):
             os.unlink(scratch)
