@@ -92,19 +92,20 @@ class S3Harness(Harness):
             self.skip(case_id, f"S3 client {client.name!r} does not {operation} {fmt}",
                       target="s3", s3_client=client.name, format=fmt, **dims)
 
-    # -- peak memory, in a spawned process ----------------------------------------------------
+    # -- peak memory, in a child of the clean forkserver --------------------------------------
     def _read_memory(self, case: ReadCase, client: S3Client, key: str, request: ReadRequest) -> dict[str, Any]:
-        """Peak memory of one read, measured in a process started with spawn (the forked pass of
-        the local harness is unsafe with pyarrow's AWS SDK and s3fs's event loop); the same
-        scope as local reads (the profile's memory scope)."""
+        """Peak memory of one read, measured in a child of :mod:`storagebench.memory`'s clean
+        forkserver (never a fork of this process: pyarrow's AWS SDK and s3fs's event loop are
+        not fork-safe); the S3 client is built in the child from the connection; the same scope
+        as local reads (the profile's memory scope)."""
         if not self.s3_memory or not (self.profile.memory_scope == "all" or case.kind == "full"):
             return {}
-        peak, reason = memory.peak_memory_bytes_spawned(
+        peak, reason = memory.measure(
             prepare_s3_read, self.target.connection(), client.name, key, case.format, case.reader, request)
         if peak is None:
             return {"peak_memory_bytes": None, "peak_memory_method": None,
                     "peak_memory_not_measured_reason": reason}
-        return {"peak_memory_bytes": peak, "peak_memory_method": memory.SPAWN_METHOD}
+        return {"peak_memory_bytes": peak, "peak_memory_method": memory.METHOD}
 
     # -- the two S3 benchmarks ------------------------------------------------------------------
     def run_s3_write(self, s3case: S3Case, benchmark: Any) -> dict[str, Any]:
