@@ -14,9 +14,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "storagebench"
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable
-# Labels hold "$" (costs): without this every such label went through mathtext's parser (~0.2 s
-# each, a fifth of the report's time) and "$ ... $" pairs were typeset as formulas, not text.
-matplotlib.rcParams["text.parse_math"] = False
+
+
+def _plain(text: str) -> str:
+    """A label as literal text: labels hold "$" (costs), and a "$ ... $" pair would be typeset as
+    a formula (and parsed by mathtext, ~0.2 s each).  Escaped, not ``text.parse_math = False``,
+    which also turned the log axes' tick labels into raw ``$\mathdefault{10^{3}}$`` source."""
+    return str(text).replace("$", r"\$")
 
 
 def to_svg(fig: "plt.Figure") -> str:
@@ -35,9 +39,9 @@ def _axes(ax: "plt.Axes", title: str, xlabel: str, ylabel: str, loglog: bool) ->
     if loglog:
         ax.set_xscale("log")
         ax.set_yscale("log")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_title(_plain(title), fontsize=10)
+    ax.set_xlabel(_plain(xlabel))
+    ax.set_ylabel(_plain(ylabel))
     ax.grid(True, which="both", alpha=0.25)
 
 
@@ -51,7 +55,7 @@ def scatter(points: Sequence[tuple[float, float, str]], title: str, xlabel: str,
         on = name in marked
         ax.scatter([x], [y], s=36 if on else 18, color="C3" if on else "C0", alpha=0.9 if on else 0.5,
                    zorder=3 if on else 2)
-        ax.annotate(name, (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+        ax.annotate(_plain(name), (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
     _axes(ax, title, xlabel, ylabel, loglog)
     return to_svg(fig)
 
@@ -66,12 +70,12 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str
         xerr = [[max(0.0, v - lo) for v, (lo, _) in zip(values, errors)],
                 [max(0.0, hi - v) for v, (_, hi) in zip(values, errors)]]
     ax.barh(y, values, xerr=xerr, color="C0", alpha=0.8, error_kw={"lw": 0.8, "capsize": 2})
-    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_yticks(y, [_plain(label) for label in labels], fontsize=7)
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel)
+    ax.set_title(_plain(title), fontsize=10)
+    ax.set_xlabel(_plain(xlabel))
     ax.grid(True, axis="x", alpha=0.25)
     return to_svg(fig)
 
@@ -81,7 +85,7 @@ def lines(series: dict[str, Sequence[tuple[float, float]]], title: str, xlabel: 
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for name, pts in series.items():
         pts = sorted(pts)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label=name)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label=_plain(name))
     _axes(ax, title, xlabel, ylabel, True)
     ax.legend(fontsize=6.5, ncol=2)
     return to_svg(fig)

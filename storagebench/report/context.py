@@ -53,7 +53,25 @@ class ReportContext:
         return measured(self.cases)
 
     def rows(self, **where: Any) -> pd.DataFrame:
-        """Measured cases whose columns equal the given values (absent column: none match)."""
+        """Measured cases whose columns equal the given values (absent column: none match).
+
+        Each selection is filtered once and handed out as a shallow copy: sections ask for the
+        same ones many times (the costs section's S3 reads once per format and dataset), and
+        under pandas' copy-on-write a caller that adds a column changes only its own copy."""
+        key = tuple(where.items())
+        try:
+            found = self._rows_cache.get(key)
+        except TypeError:  # an unhashable value: filter without the cache
+            return self._filter(where)
+        if found is None:
+            found = self._rows_cache[key] = self._filter(where)
+        return found.copy(deep=False)
+
+    @cached_property
+    def _rows_cache(self) -> dict[tuple, pd.DataFrame]:
+        return {}
+
+    def _filter(self, where: dict[str, Any]) -> pd.DataFrame:
         frame = self.measured
         for key, value in where.items():
             if key not in frame.columns:
