@@ -1,0 +1,123 @@
+"""The screening phase of ``decide`` on the first target: writer probe, fidelity drop, sample rounds.
+
+1. **writer probe**: a writer whose full-size write projects past ``PROBE_LIMIT`` (25%) of the
+   budget cannot be confirmed at full size (and a user would not wait for it either): dropped,
+   with the numbers;
+2. **fidelity**: every read configuration reads the sample file without the written schema; one
+   that gets different values back (``lossy-values``) is dropped with the columns named (a
+   property of the file and the reader, not of the target: judged once);
+3. **sample rounds** (:mod:`.screen`): each workload gets an equal slice of what is left of the
+   screening time; candidates come format by format in turn, so a slice cut short has still seen
+   every format, and unscreened candidates are listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storagebench.decide import screen as screening
+from storagebench.decide.configs import Configuration, FileConfig
+from storagebench.decide.context import TargetRun
+from storagebench.decide.screen import CandidateFailed
+from storagebench.decide.workloads import Workload
+from storagebench.fidelity import Verdict
+from storagebench.results import FIDELITY_LOSSLESS
+
+PROBE_ROWS = 1_000
+PROBE_LIMIT = 0.25
+PROBE_SLACK = 4.0
+KEPT_VERDICTS = (FIDELITY_LOSSLESS, "lossy-types")
+
+
+def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileConfig],
+                  reads: list[Configuration], screen_end: float) -> None:
+    ds, bench, budget, decision = run.dataset, run.bench, run.budget, run.decision
+    probe_writers(run, files)
+    files = [fc for fc in files if fc.label not in decision.excluded]
+    reads = [c for c in reads if c.file.label not in decision.excluded]
+    kept_reads: list[Configuration] = []
+    for cfg in reads:
+        if budget.clock() >= screen_end:
+            break
+        if cfg.label in decision.excluded:
+            continue
+        v = bench.verdict(cfg)
+        if v.status in KEPT_VERDICTS:
+            kept_reads.append(cfg)
+        else:
+            decision.excluded.add(cfg.label)
+            decision.dropped.append({"configuration": cfg.label, "reason": f"[{run.target}] {v.status}: {gist(v)}"})
+    kept_files = [fc for fc in files if bench.file_verdict(fc).status in KEPT_VERDICTS]
+    run.say(f"fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
+    rows: dict[str, dict[str, Any]] = {}
+    todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
+    for i, w in enumerate(todo):
+        cands = interleave(kept_files if w.side == "write" else kept_reads)
+        slice_end = budget.clock() + max(0.0, screen_end - budget.clock()) / (len(todo) - i)
+        scr = screening.screen_workload(
+            w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
+            deadline=slice_end, deterministic=w.deterministic)
+        run.screens[w.name] = scr
+        for c, med in scr.medians().items():
+            rows.setdefault(str(c), {"configuration": str(c), "target": run.target})[w.name] = med
+        run.say(f"screened {w.name}: {len(scr.samples)} measured, finalists {', '.join(map(str, scr.finalists))}")
+    finalists_anywhere = {str(c) for s in run.screens.values() for c in s.finalists}
+    for label, row in rows.items():
+        row["outcome"] = "finalist" if label in finalists_anywhere else "beyond the band on every workload"
+    decision.screening += list(rows.values())
+    bench.release("sample")
+
+
+def interleave(cands: list[Any]) -> list[Any]:
+    """Candidates reordered format by format in turn (csv, json, parquet, ..., csv, ...)."""
+    by_format: dict[str, list[Any]] = {}
+    for c in cands:
+        by_format.setdefault(c.format, []).append(c)
+    out: list[Any] = []
+    for i in range(max((len(v) for v in by_format.values()), default=0)):
+        out += [v[i] for v in by_format.values() if i < len(v)]
+    return out
+
+
+def probe_writers(run: TargetRun, files: list[FileConfig]) -> None:
+    """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget.
+
+    Two steps, because a linear projection from a small write multiplies its fixed cost too:
+    a PROBE_ROWS write drops only writers projected PROBE_SLACK times over the limit (before
+    their sample file is written at all: fastparquet's brotli took 14 s for 15,000 rows); the
+    sample write (rows / sample rows, far smaller fixed-cost error) decides the rest."""
+    bench, decision, rows = run.bench, run.decision, run.dataset.rows
+    probe = bench.tables["sample"].slice(0, PROBE_ROWS)
+    for fc in files:
+        try:
+            seconds, _ = bench.time_write(fc, "sample", table=probe, stem="probe")
+        except CandidateFailed as exc:
+            decision.excluded.add(fc.label)
+            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
+            continue
+        _drop_if_slow(run, fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK)
+    sample = bench.tables["sample"].num_rows
+    for fc in files:
+        if fc.label in decision.excluded:
+            continue
+        try:
+            seconds = bench.written(fc, "sample").write_seconds
+        except CandidateFailed:
+            continue  # reported by the fidelity verdict as unreadable/unwritable
+        _drop_if_slow(run, fc, seconds, sample, rows, PROBE_LIMIT)
+
+
+def _drop_if_slow(run: TargetRun, fc: FileConfig, seconds: float, measured_rows: int, rows: int,
+                  limit: float) -> None:
+    projected = seconds * rows / max(1, measured_rows)
+    budget = run.budget
+    if projected > limit * budget.seconds:
+        run.decision.excluded.add(fc.label)
+        run.decision.dropped.append({"configuration": fc.label, "reason": (
+            f"too slow to write: {seconds:.3f} s for {measured_rows:,} rows projects to {projected:.0f} s "
+            f"for the data's {rows:,} rows, over {limit:.0%} of the {budget.seconds:.0f} s budget")})
+
+
+def gist(v: Verdict, n: int = 2) -> str:
+    details = [i.describe() for i in v.issues]
+    return "; ".join(details[:n]) + (f" (+{len(details) - n} more)" if len(details) > n else "")
