@@ -13,7 +13,7 @@ median(leader)`` gets a bootstrap 95% interval (:mod:`.stats`) and is classified
 * **open**: the interval straddles ``1 + EQUIVALENCE``, or fewer than ``min_rounds`` rounds.
 
 One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* round is more than
-``GROSS`` (2x) the leader's *slowest* is beaten at once, before ``min_rounds`` (a 19 s ORC read
+``GROSS`` (2x) the leader's *slowest* after ``GROSS_ROUNDS`` (2) rounds each is beaten before ``min_rounds`` (a 19 s ORC read
 on S3 beside a 2.5 s Feather read need not be repeated); load only ever adds time, so a shared
 machine cannot make a 2x gap appear between every round of one finalist and every round of another
 by chance more than rarely.
@@ -50,6 +50,7 @@ from storagebench.decide.stats import RatioInterval, median, ratio_interval
 EQUIVALENCE = 0.05
 MIN_ROUNDS = 3
 GROSS = 2.0
+GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
 MAX_ROUNDS = 25
 
 DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
@@ -135,7 +136,8 @@ class Confirmer:
             intervals[c] = iv
             if self.deterministic:
                 status[c] = BEATEN if iv.ratio > 1.0 else TIED
-            elif min(samples[c]) > GROSS * max(samples[lead]):
+            elif min(len(samples[lead]), len(samples[c])) >= GROSS_ROUNDS and \
+                    min(samples[c]) > GROSS * max(samples[lead]):
                 status[c] = BEATEN
             elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
                 status[c] = OPEN
