@@ -275,3 +275,41 @@ def test_archive_is_decided_on_exact_bytes_for_every_finalist():
     assert all(len(v) == 1 for v in conf.samples.values()), "every finalist written once"
     assert conf.winner == "parquet" and conf.tie_with == [] and conf.stopped == confirming.EXACT
     assert conf.interval.ratio == pytest.approx(15_523_400 / 14_329_012)
+
+
+# -- comparing two runs (decide-compare) -------------------------------------------------------
+def _decision(lines):
+    return {"workloads": [{"workload": w, "target": "local", "winner": win, "tie_with": tie, "ratio": None,
+                           "ci": None, "skipped": skip} for w, win, tie, skip in lines]}
+
+
+def test_compare_same_winner_same_tie_in_any_order_and_differences():
+    from storagebench.decide.compare import DIFFER, NOT_DECIDED, SAME_TIE, SAME_WINNER, compare
+
+    a = _decision([("archive", "p", [], None), ("full-export", "x", ["y", "z"], None), ("q", "m", [], None),
+                   ("lookup", None, [], "no key")])
+    b = _decision([("archive", "p", [], None), ("full-export", "z", ["x", "y"], None), ("q", "m", ["n"], None),
+                   ("lookup", None, [], "no key")])
+    verdicts = {r.workload: r.verdict for r in compare(a, b)}
+    assert verdicts == {"archive": SAME_WINNER, "full-export": SAME_TIE, "q": DIFFER, "lookup": NOT_DECIDED}
+
+
+def test_compare_cli_exit_status_and_bad_input(tmp_path, capsys):
+    import json
+
+    from storagebench.cli import main
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "decision.json").write_text(json.dumps(_decision([("archive", "p", [], None)])))
+    (b / "decision.json").write_text(json.dumps(_decision([("archive", "p", [], None)])))
+    assert main(["decide-compare", str(a), str(b)]) == 0
+    assert "1 of 1 lines decided in both runs agree" in capsys.readouterr().out
+    (b / "decision.json").write_text(json.dumps(_decision([("archive", "o", [], None)])))
+    assert main(["decide-compare", str(a), str(b)]) == 1
+    assert main(["decide-compare", str(a), str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "decision file not found" in err[0]
+    (b / "decision.json").write_text("{}")
+    assert main(["decide-compare", str(a), str(b)]) == 2
+    assert "not a decide decision" in capsys.readouterr().err
