@@ -36,7 +36,8 @@ METHOD = [
     "Writers whose write (of 1,000 rows, then of the sample) projects past a quarter of the budget at "
     "full size are dropped first.",
     "Screening: each remaining configuration ran {screen_rounds} rounds per workload on the sample "
-    "({sample_rows:,} evenly spaced rows); those within {refine_spread:g}x of the best (at most "
+    "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
+    "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
     "only adds time), the finalists are every configuration within {band:.0%} of the best (at most "
     "{keep}, at least 2), plus the best configuration of each other format within {spread:g}x "

@@ -62,13 +62,15 @@ class WorkloadScreen:
 def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Callable[[Hashable], float],
                     budget: Budget, deadline: float | None = None, rounds: int = DEFAULT_ROUNDS,
                     keep: int = DEFAULT_KEEP, deterministic: bool = False,
-                    refine_rounds: int = REFINE_ROUNDS) -> WorkloadScreen:
+                    refine_rounds: int = REFINE_ROUNDS,
+                    first_rounds: dict[Hashable, list[float]] | None = None) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
     ``measure(candidate)`` returns one round's value (lower is better) or raises
     :class:`CandidateFailed`.  Candidates reached after ``deadline`` (a budget clock value) are
-    listed as not screened, never silently dropped.
+    listed as not screened, never silently dropped.  ``first_rounds`` are rounds already taken
+    (full-export: the fidelity read), counted towards ``rounds``.
     """
     result = WorkloadScreen(workload)
     rounds = 1 if deterministic else rounds
@@ -80,9 +82,9 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
         if out_of_time():
             result.not_screened.append(cand)
             continue
-        values: list[float] = []
+        values: list[float] = list((first_rounds or {}).get(cand, []))
         try:
-            for _ in range(rounds):
+            while len(values) < rounds:
                 values.append(measure(cand))
         except CandidateFailed as exc:
             result.failed[cand] = str(exc)

@@ -7,8 +7,8 @@
    that gets different values back (``lossy-values``) is dropped with the columns named (a
    property of the file and the reader, not of the target: judged once);
 3. **sample rounds** (:mod:`.screen`): each workload gets an equal slice of what is left of the
-   screening time; candidates come format by format in turn, so a slice cut short has still seen
-   every format, and unscreened candidates are listed.
+   screening time; candidates come cheapest first (:func:`cheapest_first`), so a slice cut short
+   cuts the slow tail, and unscreened candidates are listed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ PROBE_ROWS = 1_000
 PROBE_LIMIT = 0.25
 PROBE_SLACK = 4.0
 KEPT_VERDICTS = (FIDELITY_LOSSLESS, "lossy-types")
+FULL_READ_WORKLOAD = "full-export"
 
 
 def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileConfig],
@@ -52,11 +53,14 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
     rows: dict[str, dict[str, Any]] = {}
     todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
     for i, w in enumerate(todo):
-        cands = interleave(kept_files if w.side == "write" else kept_reads)
+        cands = cheapest_first(run, kept_files if w.side == "write" else kept_reads)
         slice_end = budget.clock() + max(0.0, screen_end - budget.clock()) / (len(todo) - i)
+        # The fidelity read was a full read of the sample: full-export's first round, already taken.
+        first = {c: [bench.sample_read_seconds[c]] for c in cands if c in bench.sample_read_seconds} \
+            if w.name == FULL_READ_WORKLOAD else None
         scr = screening.screen_workload(
             w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
-            deadline=slice_end, deterministic=w.deterministic)
+            deadline=slice_end, deterministic=w.deterministic, first_rounds=first)
         run.screens[w.name] = scr
         for c, med in scr.medians().items():
             rows.setdefault(str(c), {"configuration": str(c), "target": run.target})[w.name] = med
@@ -68,15 +72,25 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
     bench.release("sample")
 
 
-def interleave(cands: list[Any]) -> list[Any]:
-    """Candidates reordered format by format in turn (csv, json, parquet, ..., csv, ...)."""
-    by_format: dict[str, list[Any]] = {}
-    for c in cands:
-        by_format.setdefault(c.format, []).append(c)
-    out: list[Any] = []
-    for i in range(max((len(v) for v in by_format.values()), default=0)):
-        out += [v[i] for v in by_format.values() if i < len(v)]
-    return out
+def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
+    """Candidates in order of what they already cost on the sample (read configurations: the
+    fidelity read; file configurations: the sample write), cheapest first, label as tie-break.
+
+    When a slice ends before every candidate is screened, the cut falls in the slow tail, where
+    no finalist would come from, so two runs screen the same contenders even when the machine's
+    load moves the cut (ordering format by format in turn cut contenders at a load-dependent
+    point: two runs screened different subsets)."""
+    bench = run.bench
+
+    def cost(c: Any) -> float:
+        if isinstance(c, Configuration):
+            return bench.sample_read_seconds.get(c, float("inf"))
+        try:
+            return bench.written(c, "sample").write_seconds
+        except CandidateFailed:
+            return float("inf")
+
+    return sorted(cands, key=lambda c: (cost(c), str(c)))
 
 
 def probe_writers(run: TargetRun, files: list[FileConfig]) -> None:
@@ -95,6 +109,7 @@ def probe_writers(run: TargetRun, files: list[FileConfig]) -> None:
             decision.excluded.add(fc.label)
             decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
             continue
+        bench.probe_write[fc] = (probe.num_rows, seconds)
         _drop_if_slow(run, fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK)
     sample = bench.tables["sample"].num_rows
     for fc in files:
