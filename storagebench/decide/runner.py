@@ -46,8 +46,8 @@ METHOD = [
     "least {min_rounds} each. Each finalist's ratio to the leader's median got a bootstrap 95% interval "
     "over its rounds ({resamples} resamples). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
-    "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or at once when its "
-    "fastest round is over {gross:g}x the leader's slowest; it is tied when its whole interval lies "
+    "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
+    "rounds each when its fastest round is over {gross:g}x the leader's slowest; it is tied when its whole interval lies "
     "below {equiv_hi:.2f}; otherwise it is open and gets more rounds. A winner is declared only when "
     "every other finalist is beaten; a tie names the leader (the lowest median) and, in label order, "
     "every finalist not beaten.",
@@ -114,7 +114,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band=screening.KEEP_BAND,
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE,
-        gross=confirming.GROSS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS)
+        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS)
     return [m.format(**values) for m in METHOD]
 
 
