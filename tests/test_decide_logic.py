@@ -313,3 +313,14 @@ def test_compare_cli_exit_status_and_bad_input(tmp_path, capsys):
     (b / "decision.json").write_text("{}")
     assert main(["decide-compare", str(a), str(b)]) == 2
     assert "not a decide decision" in capsys.readouterr().err
+
+
+def test_a_workload_nothing_fitted_in_the_first_pass_is_reached_by_a_later_pass():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 5.0, "b": 5.0}, cv=0.01)
+    confirmer = confirming.Confirmer("w", ["a", "b"], measure, estimates={"a": 5.0, "b": 5.0})
+    first = confirmer.run(budget, deadline=clock.now + 1.0, max_rounds=confirming.MIN_ROUNDS)
+    assert first.winner is None and sum(calls.values()) == 0 and confirmer.open
+    second = confirmer.run(budget, deadline=clock.now + 500.0, max_rounds=10)
+    assert second.winner is not None and calls["a"] >= confirming.MIN_ROUNDS

@@ -195,6 +195,7 @@ class Confirmer:
         r.winner = lead
         if lead is None:
             r.stopped, r.tie_with, r.runner_up, r.interval = NOTHING, [], None, None
+            r.open = list(r.samples)  # not failed, not yet measured: a later pass may reach them
             return
         others = sorted((c for c in r.samples if c != lead),
                         key=lambda c: (median(r.samples[c]) if r.samples[c] else float("inf"), _key(c)))
@@ -220,7 +221,7 @@ class Confirmer:
     @property
     def open(self) -> bool:
         """Could more rounds change the decision?"""
-        return bool(self.result.open) and self.result.winner is not None
+        return bool(self.result.open)
 
 
 def confirm(workload: str, finalists: Sequence[Hashable], measure: Callable[[Hashable], float],
