@@ -1,9 +1,9 @@
 """Orchestration of ``storagebench decide``: data -> screen -> confirm -> decision, per target.
 
 Budget split (all from one clock, :mod:`.budget`): loading the data is charged first; the first
-target gets ``FIRST_TARGET_WEIGHT`` parts of what is left and every other target one part, so
-time a target does not use passes to the next.  Only the first target screens
-(:mod:`.screen_phase`, at most ``SCREEN_SHARE`` of its share); every target then confirms
+target screens (:mod:`.screen_phase`) for ``SCREEN_SHARE`` of what is left (the same work however
+many targets follow); what is left then is split equally between the targets' confirmations, time
+a target does not use passing to the next.  Every target confirms
 (:mod:`.confirm_phase`: a first pass reaching every workload, later passes giving the leftover to
 open decisions).  A final reserve keeps time for the S3 counts, the report and cleanup.
 """
@@ -25,8 +25,7 @@ from storagebench.decide.workloads import Workload, select
 
 __all__ = ["DecideOptions", "decide", "DEFAULT_SAMPLE_ROWS"]
 
-SCREEN_SHARE = 0.5
-FIRST_TARGET_WEIGHT = 1.5  # the first target screens as well as confirms
+SCREEN_SHARE = 0.45  # of the whole run, on the first target
 REPORT_RESERVE_S = 30.0  # the report, cleanup and interpreter exit: "decided in" 282-284 s, wall 297-300 s under load 8
 
 METHOD = [
@@ -87,12 +86,9 @@ def decide(opts: DecideOptions) -> Decision:
     screens: dict[str, screening.WorkloadScreen] = {}
     confirmed: dict[str, confirming.Confirmation] = {}
     for i, target_name in enumerate(opts.targets):
-        # The first target screens and confirms (weight FIRST_TARGET_WEIGHT), the others only
-        # confirm the first target's contenders (weight 1 each).
-        weights = [FIRST_TARGET_WEIGHT if j == 0 else 1.0 for j in range(i, len(opts.targets))]
-        share = (budget.remaining() - REPORT_RESERVE_S) * weights[0] / sum(weights)
         try:
-            _decide_target(target_name, share, opts, budget, workloads, files, reads, decision, screens, confirmed)
+            _decide_target(target_name, len(opts.targets) - i, opts, budget, workloads, files, reads, decision,
+                           screens, confirmed)
         except Exception as exc:  # one target failing (a server that will not start) must not lose the others
             done = {wd.workload for wd in decision.workloads if wd.target == target_name}
             for w in workloads:
@@ -118,22 +114,25 @@ def _method(decision: Decision, rows: int) -> list[str]:
     return [m.format(**values) for m in METHOD]
 
 
-def _decide_target(target_name: str, share: float, opts: DecideOptions, budget: Budget, workloads: list[Workload],
-                   files: list[FileConfig], reads: list[Configuration], decision: Decision,
-                   screens: dict[str, screening.WorkloadScreen],
+def _decide_target(target_name: str, targets_left: int, opts: DecideOptions, budget: Budget,
+                   workloads: list[Workload], files: list[FileConfig], reads: list[Configuration],
+                   decision: Decision, screens: dict[str, screening.WorkloadScreen],
                    confirmed: dict[str, confirming.Confirmation]) -> None:
     t0 = budget.clock()
-    target_end = t0 + max(0.0, share)
-    screen_end = t0 + max(0.0, share) * SCREEN_SHARE
     opts.progress(f"[{target_name}] starting the target")
     bench = Bench(TARGETS[target_name](), opts.dataset.table, opts.sample_rows)
     run = TargetRun(target_name, opts, budget, bench, decision, screens, confirmed)
     try:
         if run.first:
+            # Screening is the same work however many targets follow: a share of the whole run.
+            screen_end = t0 + max(0.0, budget.remaining() - REPORT_RESERVE_S) * SCREEN_SHARE
             screen_target(run, workloads, files, reads, screen_end)
         else:
             run.say(f"confirming the contenders found on {opts.targets[0]}")
         decision.phases_s[f"{target_name}:screen"] = budget.clock() - t0
+        # Confirmation: an equal share of what is left per remaining target (a target that
+        # finishes early leaves its time to the next).
+        target_end = budget.clock() + max(0.0, budget.remaining() - REPORT_RESERVE_S) / targets_left
         confirm_target(run, workloads, target_end)
         decision.phases_s[f"{target_name}:total"] = budget.clock() - t0
     finally:
