@@ -135,6 +135,10 @@ class Bench:
             raise CandidateFailed(found)
         return found
 
+    def full_write_seconds(self) -> dict[FileConfig, float]:
+        """Seconds of each full-size file's write (the estimate of the same write elsewhere)."""
+        return {fc: w.write_seconds for (fc, size), w in self._files.items() if size == "full" and isinstance(w, Written)}
+
     def time_read(self, cfg: Configuration, size: str, request: ReadRequest,
                   post: Callable[[pa.Table], pa.Table] | None = None) -> tuple[float, Any]:
         """Seconds of one read (and ``post`` on its Arrow result); the result for checks."""

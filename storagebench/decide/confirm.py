@@ -218,6 +218,12 @@ class Confirmer:
         else:
             r.stopped = DECIDED
 
+    def next_cost(self) -> float:
+        """Predicted seconds of the cheapest round still wanted (0 when nothing is wanted)."""
+        samples = self.result.samples
+        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()]
+        return min(costs, default=0.0)
+
     @property
     def open(self) -> bool:
         """Could more rounds change the decision?"""

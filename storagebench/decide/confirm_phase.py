@@ -65,7 +65,7 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
         # ~50 s slice overran a 5-minute run by 23 s): 3x is an assumed safety margin.
         factor = 1.0 if run.first else OTHER_TARGET_ESTIMATE_FACTOR
         scale = ds.rows / max(1, run.bench.tables["sample"].num_rows)
-        estimates = {c: _estimate(run.bench, w, c, scr, scale) * factor for c in finalists}
+        estimates = {c: _estimate(run, w, c, scr, scale) * factor for c in finalists}
         confirmer = Confirmer(w.name, finalists, lambda c, w=w: w.measure(run.bench, c, "full", ds),
                               estimates, deterministic=w.deterministic, seed=run.opts.seed)
         conf = confirmer.run(budget, deadline, max_rounds=PASS_ROUNDS[0])
@@ -86,6 +86,8 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
         _report(run, wd, conf, f"pass up to {max_rounds} rounds")
 
     later_passes([p[2] for p in pending], budget, target_end, refill)
+    if run.first:
+        run.full_writes.update(run.bench.full_write_seconds())
 
 
 def later_passes(confirmers: list[Confirmer], budget: Budget, end: float,
@@ -98,7 +100,10 @@ def later_passes(confirmers: list[Confirmer], budget: Budget, end: float,
             return
         for n, i in enumerate(still):
             left = max(0.0, end - budget.clock())
-            conf = confirmers[i].run(budget, budget.clock() + left / (len(still) - n), max_rounds=max_rounds)
+            # An equal share, but at least the cost of its next round when that still fits: equal
+            # shares smaller than one (S3) round each measured nothing at all.
+            share = min(left, max(left / (len(still) - n), confirmers[i].next_cost()))
+            conf = confirmers[i].run(budget, budget.clock() + share, max_rounds=max_rounds)
             if after is not None:
                 after(i, conf, max_rounds)
 
@@ -127,12 +132,18 @@ def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashab
     return [c for c in scr.finalists if c in contenders]
 
 
-def _estimate(bench: Bench, w: Workload, cand: Hashable, scr: WorkloadScreen, scale: float) -> float:
-    """Predicted seconds of the first full-size round: the sample's round (or, for archive, whose
+def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, scale: float) -> float:
+    """Predicted seconds of the first full-size round on this target: on a later target, the first
+    target's full-size round and write (measured); else the sample's round (or, for archive, whose
     value is bytes, the sample write) scaled by rows; append-stream batches do not grow."""
+    bench = run.bench
+    first = run.confirmed.get(w.name)
+    fc = cand if isinstance(cand, FileConfig) else cand.file
+    if not run.first and first is not None and first.samples.get(cand):
+        write = 0.0 if bench.has_written(fc, "full") else run.full_writes.get(fc, 0.0)
+        return write if w.deterministic else median(first.samples[cand]) + write
     if w.name == "append-stream":
         return median(scr.samples[cand])
-    fc = cand if isinstance(cand, FileConfig) else cand.file
     # The full-size file is written once and shared by every workload that reads it.
     try:
         write = 0.0 if bench.has_written(fc, "full") else _write_estimate(bench, fc, scale)

@@ -36,10 +36,11 @@ class TargetRun:
     target: str
     opts: DecideOptions
     budget: Budget
-    bench: Bench
+    bench: Bench  # set when the target starts (its server, its directory)
     decision: Decision
     screens: dict[str, Any]  # workload name -> screen.WorkloadScreen (from the first target)
     confirmed: dict[str, Any] = field(default_factory=dict)  # workload -> confirm.Confirmation on the first target
+    full_writes: dict[Any, float] = field(default_factory=dict)  # FileConfig -> full-size write seconds, first target
 
     @property
     def dataset(self) -> Dataset:

@@ -85,10 +85,11 @@ def decide(opts: DecideOptions) -> Decision:
     decision.phases_s["data"] = budget.elapsed()
     screens: dict[str, screening.WorkloadScreen] = {}
     confirmed: dict[str, confirming.Confirmation] = {}
+    full_writes: dict[FileConfig, float] = {}
     for i, target_name in enumerate(opts.targets):
         try:
             _decide_target(target_name, len(opts.targets) - i, opts, budget, workloads, files, reads, decision,
-                           screens, confirmed)
+                           TargetRun(target_name, opts, budget, None, decision, screens, confirmed, full_writes))
         except Exception as exc:  # one target failing (a server that will not start) must not lose the others
             done = {wd.workload for wd in decision.workloads if wd.target == target_name}
             for w in workloads:
@@ -116,12 +117,10 @@ def _method(decision: Decision, rows: int) -> list[str]:
 
 def _decide_target(target_name: str, targets_left: int, opts: DecideOptions, budget: Budget,
                    workloads: list[Workload], files: list[FileConfig], reads: list[Configuration],
-                   decision: Decision, screens: dict[str, screening.WorkloadScreen],
-                   confirmed: dict[str, confirming.Confirmation]) -> None:
+                   decision: Decision, run: TargetRun) -> None:
     t0 = budget.clock()
     opts.progress(f"[{target_name}] starting the target")
-    bench = Bench(TARGETS[target_name](), opts.dataset.table, opts.sample_rows)
-    run = TargetRun(target_name, opts, budget, bench, decision, screens, confirmed)
+    bench = run.bench = Bench(TARGETS[target_name](), opts.dataset.table, opts.sample_rows)
     try:
         if run.first:
             # Screening is the same work however many targets follow: a share of the whole run.
