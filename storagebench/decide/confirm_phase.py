@@ -10,7 +10,7 @@ nothing is open or the target's time ends.  A :class:`~storagebench.decide.confi
 keeps its rounds between passes.
 
 Finalists: on the first target, the screened ones; on every other target, the first target's
-contenders (its winner, its tie, its runner-up), so S3 spends its (slow, loopback) rounds on the
+contenders (its winner, its tie, its runner-up; archive: all its finalists), so S3 spends its (slow, loopback) rounds on the
 configurations still in question rather than on ones local disk already beat by far.
 """
 
@@ -124,7 +124,9 @@ def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashab
     wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
     wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
     first = run.confirmed.get(w.name)
-    if run.first or first is None or first.winner is None:
+    # Bytes are the same file on every target, so archive keeps all its finalists (a contender
+    # whose writer cannot write to this target, e.g. DuckDB to S3, must not leave it undecided).
+    if run.first or first is None or first.winner is None or w.deterministic:
         return list(scr.finalists)
     contenders = [first.winner, *first.tie_with]
     if first.runner_up is not None:

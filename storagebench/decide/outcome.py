@@ -61,7 +61,8 @@ def fill(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, w:
     counted = {f.label: f.s3 for f in wd.finalists if f.s3}  # from an earlier pass: not read again
     wd.finalists = []
     if conf.winner is None:
-        wd.skipped = "no finalist could be measured at full size within the budget"
+        wd.skipped = (f"every finalist failed on {run.target}" if conf.failed and not conf.open
+                      else "no finalist could be measured at full size within the budget")
         wd.finalists = [Finalist(str(c), 0, None, status=f"failed: {r}") for c, r in conf.failed.items()]
         return
     wd.skipped = None
