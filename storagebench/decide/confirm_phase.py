@@ -10,7 +10,8 @@ nothing is open or the target's time ends.  A :class:`~storagebench.decide.confi
 keeps its rounds between passes.
 
 Finalists: on the first target, the screened ones; on every other target, the first target's
-contenders (its winner, its tie, its runner-up; archive: all its finalists), so S3 spends its (slow, loopback) rounds on the
+contenders (its winner, its tie, its runner-up: the best ``LATER_TARGET_FINALISTS`` (3) of them by
+the first target's median; archive: all its finalists), so S3 spends its (slow, loopback) rounds on the
 configurations still in question rather than on ones local disk already beat by far.
 """
 
@@ -34,6 +35,7 @@ CONFIRM_MIN_SHARE = 0.25
 ARCHIVE_SHARE = 0.5
 OTHER_TARGET_ESTIMATE_FACTOR = 3.0
 WRITE_ESTIMATE_MARGIN = 1.5
+LATER_TARGET_FINALISTS = 3
 PASS_ROUNDS = (confirming.MIN_ROUNDS, 10, confirming.MAX_ROUNDS, 60)
 
 
@@ -128,10 +130,16 @@ def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashab
     # whose writer cannot write to this target, e.g. DuckDB to S3, must not leave it undecided).
     if run.first or first is None or first.winner is None or w.deterministic:
         return list(scr.finalists)
+    # The leader and the next best by the first target's median, at most LATER_TARGET_FINALISTS:
+    # every distinct file is a full-size upload through moto (10-20 s each under load), so a wide
+    # tie on a loaded first target must not exhaust the later target before its workloads start.
     contenders = [first.winner, *first.tie_with]
     if first.runner_up is not None:
         contenders.append(first.runner_up)
-    return [c for c in scr.finalists if c in contenders]
+    ranked = sorted(dict.fromkeys(contenders), key=lambda c: (
+        median(first.samples[c]) if first.samples.get(c) else float("inf"), str(c)))
+    keep = set(ranked[:LATER_TARGET_FINALISTS])
+    return [c for c in scr.finalists if c in keep]
 
 
 def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, scale: float) -> float:

@@ -58,7 +58,8 @@ METHOD = [
     "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against the best file layout the same way "
     "(at least {lookup_min} rounds).",
     "Screening runs on the first target only (local disk by default); every other target confirms the "
-    "first target's contenders (its winner, its tie and its runner-up) at full size, so the budget goes "
+    "first target's contenders (its winner, its tie and its runner-up; the best {later} of them by the first "
+    "target's median; archive: all its finalists) at full size, so the budget goes "
     "to full-size rounds there rather than a second screening. An S3-only winner that lost on local "
     "disk by more than the band is not found.",
     "Times on S3 are measured against the embedded moto server on loopback: they rank clients by "
@@ -103,7 +104,7 @@ def decide(opts: DecideOptions) -> Decision:
 
 
 def _method(decision: Decision, rows: int) -> list[str]:
-    from storagebench.decide.confirm_phase import PASS_ROUNDS
+    from storagebench.decide.confirm_phase import LATER_TARGET_FINALISTS, PASS_ROUNDS
     from storagebench.decide.lookup import LOOKUP_MIN_ROUNDS
 
     values = dict(
@@ -111,7 +112,8 @@ def _method(decision: Decision, rows: int) -> list[str]:
         refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band=screening.KEEP_BAND,
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE,
-        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS)
+        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
+        later=LATER_TARGET_FINALISTS)
     return [m.format(**values) for m in METHOD]
 
 
