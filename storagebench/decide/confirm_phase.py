@@ -118,8 +118,8 @@ def _report(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation,
 def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashable]:
     scr = run.screens.get(w.name)
     if scr is None or not scr.finalists:
-        wd.skipped = "no configuration could be screened within the budget" if scr is None or \
-            scr.not_screened else "every configuration failed this workload"
+        wd.skipped = "every configuration failed this workload" if scr is not None and scr.failed and not \
+            scr.not_screened else "no configuration could be screened within the budget"
         if scr:
             wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
         return []
