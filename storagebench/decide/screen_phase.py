@@ -28,17 +28,23 @@ PROBE_LIMIT = 0.25
 PROBE_SLACK = 4.0
 KEPT_VERDICTS = (FIDELITY_LOSSLESS, "lossy-types")
 FULL_READ_WORKLOAD = "full-export"
+VERIFY_SHARE = 0.6  # of the screening time: writer probe, sample files, fidelity reads
 
 
 def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileConfig],
                   reads: list[Configuration], screen_end: float) -> None:
     ds, bench, budget, decision = run.dataset, run.bench, run.budget, run.decision
-    probe_writers(run, files)
-    files = [fc for fc in files if fc.label not in decision.excluded]
-    reads = [c for c in reads if c.file.label not in decision.excluded]
+    # Writing the sample files and reading them back is bounded too (under load 12 it alone took
+    # 162 s and left no screening at all): cheapest writers first, so a cut drops the slow ones.
+    verified_end = budget.clock() + max(0.0, screen_end - budget.clock()) * VERIFY_SHARE
+    files = probe_writers(run, files, verified_end)
+    reads = [c for c in reads if c.file.label not in decision.excluded and c.file in files]
+    reads.sort(key=lambda c: files.index(c.file))
     kept_reads: list[Configuration] = []
     for cfg in reads:
-        if budget.clock() >= screen_end:
+        if budget.clock() >= verified_end:
+            decision.dropped.append({"configuration": f"{len(reads) - reads.index(cfg)} read configurations",
+                                     "reason": "not verified within the screening time (slowest writers last)"})
             break
         if cfg.label in decision.excluded:
             continue
@@ -48,7 +54,8 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
         else:
             decision.excluded.add(cfg.label)
             decision.dropped.append({"configuration": cfg.label, "reason": f"[{run.target}] {v.status}: {gist(v)}"})
-    kept_files = [fc for fc in files if bench.file_verdict(fc).status in KEPT_VERDICTS]
+    kept_files = [fc for fc in files if bench.has_written(fc, "sample")
+                  and bench.file_verdict(fc).status in KEPT_VERDICTS]
     run.say(f"fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
     rows: dict[str, dict[str, Any]] = {}
     todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
@@ -93,16 +100,19 @@ def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
     return sorted(cands, key=lambda c: (cost(c), str(c)))
 
 
-def probe_writers(run: TargetRun, files: list[FileConfig]) -> None:
-    """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget.
+def probe_writers(run: TargetRun, files: list[FileConfig], deadline: float) -> list[FileConfig]:
+    """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget; return the
+    file configurations kept, cheapest probe first, whose sample file was written by ``deadline``.
 
     Two steps, because a linear projection from a small write multiplies its fixed cost too:
     a PROBE_ROWS write drops only writers projected PROBE_SLACK times over the limit (before
     their sample file is written at all: fastparquet's brotli took 14 s for 15,000 rows); the
     sample write (rows / sample rows, far smaller fixed-cost error) decides the rest."""
-    bench, decision, rows = run.bench, run.decision, run.dataset.rows
+    bench, decision, rows, budget = run.bench, run.decision, run.dataset.rows, run.budget
     probe = bench.tables["sample"].slice(0, PROBE_ROWS)
     for fc in files:
+        if budget.clock() >= deadline:
+            break
         try:
             seconds, _ = bench.time_write(fc, "sample", table=probe, stem="probe")
         except CandidateFailed as exc:
@@ -111,15 +121,27 @@ def probe_writers(run: TargetRun, files: list[FileConfig]) -> None:
             continue
         bench.probe_write[fc] = (probe.num_rows, seconds)
         _drop_if_slow(run, fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK)
+    ordered = sorted((fc for fc in files if fc in bench.probe_write and fc.label not in decision.excluded),
+                     key=lambda fc: (bench.probe_write[fc][1], fc.label))
     sample = bench.tables["sample"].num_rows
-    for fc in files:
-        if fc.label in decision.excluded:
-            continue
+    kept: list[FileConfig] = []
+    for fc in ordered:
+        if budget.clock() >= deadline:
+            break
         try:
             seconds = bench.written(fc, "sample").write_seconds
-        except CandidateFailed:
-            continue  # reported by the fidelity verdict as unreadable/unwritable
+        except CandidateFailed as exc:
+            decision.excluded.add(fc.label)
+            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
+            continue
         _drop_if_slow(run, fc, seconds, sample, rows, PROBE_LIMIT)
+        if fc.label not in decision.excluded:
+            kept.append(fc)
+    cut = len([fc for fc in files if fc.label not in decision.excluded]) - len(kept)
+    if cut > 0:
+        decision.dropped.append({"configuration": f"{cut} file configurations",
+                                 "reason": "not written within the screening time (slowest 1,000-row writes last)"})
+    return kept
 
 
 def _drop_if_slow(run: TargetRun, fc: FileConfig, seconds: float, measured_rows: int, rows: int,
