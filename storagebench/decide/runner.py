@@ -18,7 +18,7 @@ from storagebench.decide.configs import Configuration, FileConfig, file_configs,
 from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
-from storagebench.decide.screen_phase import screen_target
+from storagebench.decide.screen_phase import VERIFY_SHARE, screen_target
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -33,7 +33,8 @@ METHOD = [
     "was written and read back on a sample of the data; a configuration whose reader gets different "
     "values back (fidelity verdict lossy-values, file judged without the written schema) is dropped. "
     "Writers whose write (of 1,000 rows, then of the sample) projects past a quarter of the budget at "
-    "full size are dropped first.",
+    "full size are dropped first. Writing the sample files and these fidelity reads take at most {verify:.0%} of "
+    "the screening time, cheapest 1,000-row writers first; what did not fit is listed under Dropped.",
     "Screening: each remaining configuration ran {screen_rounds} rounds per workload on the sample "
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
@@ -113,7 +114,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE,
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
-        later=LATER_TARGET_FINALISTS)
+        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE)
     return [m.format(**values) for m in METHOD]
 
 
