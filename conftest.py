@@ -3,7 +3,8 @@
 The suites' plugins (options such as ``--profile``, ``--rows``, ``--s3-clients``,
 ``--ddb-sizes``; fixtures; the JSON additions) are loaded here, at the root, so that the same
 options work however pytest is started: ``pytest --benchmark``, ``pytest benchmarks/``,
-``storagebench run`` (which runs pytest on ``benchmarks/``).
+``storagebench run`` (which runs pytest on the packaged suites, ``storagebench/benchmarks/``, of
+which ``benchmarks/`` here is a symbolic link).
 
 ``pytest --benchmark`` (no paths) runs ``benchmarks/`` in the quick profile unless ``--profile``
 says otherwise, keeps the run the way ``storagebench run`` does (storagebench.runfiles: a unique
@@ -18,15 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from storagebench.benchmarks import PLUGINS
+
 ROOT = Path(__file__).resolve().parent
 _FILES_KEY = "_storagebench_runfiles"
 
-pytest_plugins = [
-    "storagebench.pytest_plugin",  # formats suite: --profile, --rows, --formats, ... and the JSON
-    "storagebench.s3.pytest_plugin",  # S3 target: options, fixtures, cases
-    "storagebench.dynamodb.pytest_plugin",  # DynamoDB suite: options, fixtures, JSON
-    "storagebench.threevs.pytest_plugin",  # catalog, glacier, partitions, velocity, volume fixtures
-]
+# The same plugin list `storagebench run` loads with -p (storagebench/benchmarks/__init__.py).
+pytest_plugins = list(PLUGINS)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,7 +88,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     say(f"run saved: {final}")
     from rich.console import Console
 
-    print_summary(final, Console(width=200))
+    try:
+        print_summary(final, Console(width=200))  # through the report's loader: validated records
+    except StorageBenchInputError as exc:
+        say(f"storagebench: error: the run is saved but cannot be summarised or reported: {exc}")
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
     if session.config.getoption("--no-report"):
         return
     from storagebench.report import build_report

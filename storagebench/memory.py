@@ -1,45 +1,152 @@
-"""Peak memory of one operation, measured in a forked child, separately from timing.
+"""Peak memory of one operation, measured in a clean child process, separately from timing.
 
-Why a fork: the parent's heap already holds datasets, cached files and allocator free lists;
-measuring in-process would mix them in.  The child starts as a copy of the parent, returns
-freed Arrow and malloc memory to the OS (so the operation's allocations fault in new pages
-instead of silently reusing cached ones; Python garbage is deliberately NOT collected, for the
-same reason), resets the kernel's high-water mark
-(``/proc/self/clear_refs`` value 5, Linux >= 4.0), runs the operation once and reports
-``VmHWM - VmRSS(before)``: the extra resident memory the operation needed, including Arrow's C++
-buffers, numpy arrays and Python objects alike.
+One mechanism for every operation (local and S3, every engine): multiprocessing's
+``forkserver`` context.  Its server is a fresh interpreter that imports pyarrow, pandas, polars,
+DuckDB and the codecs (:data:`_PRELOAD`) but never runs them; each measurement is a child forked
+from that server.  Why this and not a fork of the benchmark process itself:
 
-Limits (stated in every result as ``peak_memory_method``): memory that the operation reuses
-from the copied parent's allocator caches is not counted, so small operations can read low;
-on systems without ``clear_refs`` the measurement is skipped (None), never guessed.
+* polars' and DuckDB's worker threads do not survive ``fork()``: a child forked from a process
+  that already used them waits forever on its first parallel call (docs/TRAPS.md).  The server
+  never started those pools, so its children start them fresh;
+* pyarrow's AWS SDK and s3fs's event loop hold threads and locks that a fork copies in whatever
+  state they were; the server never opened a client;
+* the benchmark process's heap (datasets, cached files, allocator free lists) is not in the
+  child, so the operation's allocations fault in new pages instead of reusing cached ones.
 
-Engines whose thread pools do not survive ``fork()`` (polars' and DuckDB's worker threads are
-gone in the child, whose first parallel call then waits forever) are measured the same way from
-a *clean* parent instead: a helper process started with the ``spawn`` method, which imports the
-libraries but never runs them, forks one child per operation.  The operation and its arguments
-travel there pickled (``clean_process=True``); the method is then :data:`CLEAN_METHOD`.
-Operations that must not run in a forked child (pyarrow's AWS SDK and s3fs's event loop hold
-threads and locks a fork copies in whatever state they were) use :func:`peak_memory_bytes_spawned`
-instead: a fresh interpreter started with ``spawn`` (no fork) imports what it needs, runs a
-*prepare* step (open the client, look up the object: the connection and SDK set-up are not the
-operation's), then measures the operation alone the same way.  Its method is ``SPAWN_METHOD``.
+In the child: the operation and its arguments are unpickled, an optional *prepare* step runs
+(open the client, look up the object: set-up that is not the operation's), Arrow and malloc
+free memory is returned to the OS (Python garbage is deliberately NOT collected: it would free
+pages the operation could then reuse uncounted), the kernel's high-water mark is reset
+(``/proc/self/clear_refs`` value 5, Linux >= 4.0), the operation runs once, and the child
+reports ``VmHWM - VmRSS(before)``: the extra resident memory the operation needed, Arrow's C++
+buffers, numpy arrays and Python objects alike.  The operation's own result never leaves it.
+
+The operation and its arguments must pickle (a module-level function or a bound method of a
+codec, which pickles by name; no lambdas).  Every result states its method as
+``peak_memory_method`` (:data:`METHOD`).  Where ``/proc/self/clear_refs`` is missing nothing is
+measured (None, with the reason), never guessed.  A child that does not answer within
+``timeout_s`` is killed (None); so is the child of a run interrupted by Ctrl-C or a signal.
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
+import functools
+import multiprocessing
 import os
 import pickle
-import select
-import signal
-import threading
-import time
 from typing import Any, Callable
 
-METHOD = "fork + /proc VmHWM delta"
-CLEAN_METHOD = "fork of a clean spawned process + /proc VmHWM delta"
-SPAWN_METHOD = "spawned process (no fork) + /proc VmHWM delta"
+METHOD = "child of a clean forkserver process + /proc VmHWM delta"
+# Older names, kept for callers written when there were three mechanisms: all are METHOD now.
+CLEAN_METHOD = SPAWN_METHOD = METHOD
+
+# Modules the server imports (never runs) so its children start warm; one that fails to import
+# is skipped by multiprocessing.
+_PRELOAD = ["pyarrow", "pandas", "polars", "duckdb", "formats"]
+
+_context: multiprocessing.context.ForkServerContext | None = None
+
+
+def supported() -> bool:
+    return os.path.exists("/proc/self/clear_refs") and "forkserver" in multiprocessing.get_all_start_methods()
+
+
+def method(clean_process: bool = False) -> str:
+    """The method every peak in a result was measured with (``clean_process`` no longer matters)."""
+    return METHOD
+
+
+def peak_memory_bytes(operation: Callable[..., object], *args: Any, timeout_s: float = 300.0,
+                      clean_process: bool = False) -> int | None:
+    """Extra peak resident bytes of ``operation(*args)``; None when it could not be measured.
+
+    ``clean_process`` is accepted for older callers: every operation now runs in a clean child.
+    """
+    peak, _ = measure(functools.partial(_bound, operation), *args, timeout_s=timeout_s)
+    return peak
+
+
+def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
+                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
+    """:func:`measure` under its older name (the S3 target's reads)."""
+    return measure(prepare, *args, timeout_s=timeout_s)
+
+
+def measure(prepare: Callable[..., Callable[[], object]], *args: Any,
+            timeout_s: float = 300.0) -> tuple[int | None, str | None]:
+    """(extra peak resident bytes of the operation ``prepare(*args)`` returns, None or the reason
+    it was not measured).  ``prepare`` runs in the child before the baseline and is not counted.
+
+    ``prepare`` and ``args`` are pickled to the child: a module-level function and picklable
+    arguments.
+    """
+    if not supported():
+        return None, "no /proc/self/clear_refs (or no forkserver start method) on this system"
+    ctx = _forkserver()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(sender, prepare, args), daemon=True, name="storagebench-memory")
+    try:
+        try:
+            process.start()  # pickles prepare and args: a lambda or an open file fails here
+        finally:
+            sender.close()  # the child holds its own copy; EOF on receiver = the child is gone
+        if not receiver.poll(timeout_s):
+            return None, f"no result within {timeout_s:.0f} s"
+        result = receiver.recv()
+    except EOFError:
+        return None, f"the measuring process died (exit code {process.exitcode})"
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        return None, f"the operation or its arguments cannot be sent to the measuring process: {_first_line(exc)}"
+    finally:
+        # Also on KeyboardInterrupt (Ctrl-C, or a signal `storagebench run` turned into one):
+        # the measuring child never outlives the wait for it.
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        if process.pid is not None:
+            process.join(timeout=10)
+    if isinstance(result, int):
+        return max(0, result), None
+    return None, str(result)
+
+
+def _forkserver() -> multiprocessing.context.ForkServerContext:
+    global _context
+    if _context is None:
+        ctx = multiprocessing.get_context("forkserver")
+        # The preload list is read when the server starts (on the first measurement); the
+        # server gets this process's sys.path, so a checkout's modules come first there too.
+        ctx.set_forkserver_preload(_PRELOAD)
+        _context = ctx
+    return _context
+
+
+def _bound(operation: Callable[..., object], *args: Any) -> Callable[[], object]:
+    """The prepare step of a plain operation: nothing to set up."""
+    return functools.partial(operation, *args)
+
+
+def _child(conn: Any, prepare: Callable[..., Callable[[], object]], args: tuple) -> None:
+    """Runs in the forked child: prepare, baseline, the operation once, report the delta."""
+    result: int | str
+    try:
+        operation = prepare(*args)
+        _release_free_memory()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        before = _status_kib("VmRSS")
+        operation()
+        result = (_status_kib("VmHWM") - before) * 1024
+    except BaseException as exc:  # reported to the parent as a reason, never raised there
+        result = f"{type(exc).__name__}: {_first_line(exc)}"
+    conn.send(result)
+    conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0][:200] if text else ""
 
 
 def _status_kib(field: str) -> int:
@@ -61,226 +168,3 @@ def _release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except OSError:
         pass
-
-
-def supported() -> bool:
-    return os.path.exists("/proc/self/clear_refs") and hasattr(os, "fork")
-
-
-def method(clean_process: bool = False) -> str:
-    return CLEAN_METHOD if clean_process else METHOD
-
-
-def peak_memory_bytes(operation: Callable[..., object], *args: Any, timeout_s: float = 300.0,
-                      clean_process: bool = False) -> int | None:
-    """Extra peak resident bytes of ``operation(*args)``; None when it cannot be measured here.
-
-    ``clean_process``: run it in a child of the clean helper process (for engines that are not
-    fork-safe); ``operation`` and ``args`` must then pickle.
-    """
-    if not supported():
-        return None
-    if clean_process:
-        return _clean_parent().measure(operation, args, timeout_s)
-    return _forked_peak(lambda: operation(*args), timeout_s)
-
-
-def _forked_peak(operation: Callable[[], object], timeout_s: float,
-                 setup: Callable[[], Callable[[], object]] | None = None) -> int | None:
-    """Fork; in the child run ``setup`` (unmeasured, e.g. unpickling the arguments) if given,
-    which returns the operation to measure, then measure it."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_end)
-        status = b"error"
-        try:
-            call = setup() if setup is not None else operation
-            _release_free_memory()
-            with open("/proc/self/clear_refs", "w") as f:
-                f.write("5")
-            before = _status_kib("VmRSS")
-            call()
-            status = str((_status_kib("VmHWM") - before) * 1024).encode()
-        except BaseException:
-            pass
-        finally:
-            os.write(write_end, status)
-            os._exit(0)
-    os.close(write_end)
-    deadline = time.monotonic() + timeout_s
-    chunks = b""
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                os.kill(pid, signal.SIGKILL)
-                return None
-            ready, _, _ = select.select([read_end], [], [], remaining)
-            if ready:
-                data = os.read(read_end, 64)
-                if not data:
-                    break
-                chunks += data
-    except BaseException:  # Ctrl-C/SIGTERM in the parent: the forked pass must not outlive the run
-        os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        os.close(read_end)
-        os.waitpid(pid, 0)
-    try:
-        return max(0, int(chunks))
-    except ValueError:
-        return None
-
-
-# -- the clean parent for engines that are not fork-safe ----------------------------------------
-# Modules the clean parent imports (never runs) so its children start warm; failures are ignored.
-_PRELOAD = ("pyarrow", "pandas", "polars", "duckdb", "formats")
-
-
-def _clean_parent_main(conn: Any) -> None:
-    """Runs in the spawned helper: for each pickled job, fork a child that measures it."""
-    import importlib
-
-    for name in _PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            pass
-    while True:
-        try:
-            timeout_s, payload = pickle.loads(conn.recv_bytes())
-        except EOFError:
-            return
-
-        def setup(payload: bytes = payload) -> Callable[[], object]:
-            operation, args = pickle.loads(payload)  # in the child, before the baseline
-            return lambda: operation(*args)
-
-        conn.send(_forked_peak(lambda: None, timeout_s, setup=setup))
-
-
-def serve(read_fd: int, write_fd: int) -> None:
-    """Entry point of the clean helper process (``python -c``: no parent state is inherited)."""
-    from multiprocessing.connection import Connection
-
-    reader, writer = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    _clean_parent_main(_Duplex(reader, writer))
-
-
-class _Duplex:
-    def __init__(self, reader: Any, writer: Any):
-        self.recv_bytes, self.poll = reader.recv_bytes, reader.poll
-        self.send, self.send_bytes, self.recv = writer.send, writer.send_bytes, reader.recv
-
-
-class _CleanParent:
-    """The helper process, started with ``python -c`` (a fresh interpreter, like spawn, without
-    re-importing the caller's ``__main__``) and talked to over two pipes."""
-
-    def __init__(self) -> None:
-        import subprocess
-        import sys
-        from multiprocessing.connection import Connection
-        from pathlib import Path
-
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        root = str(Path(__file__).resolve().parent.parent)  # this checkout first on sys.path
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        code = f"from storagebench.memory import serve; serve({to_child_r}, {from_child_w})"
-        self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(to_child_r, from_child_w),
-                                         env=env, stdin=subprocess.DEVNULL)
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self._ends = (Connection(from_child_r, writable=False), Connection(to_child_w, readable=False))
-        self._conn = _Duplex(*self._ends)
-        self._lock = threading.Lock()
-
-    def alive(self) -> bool:
-        return self._process.poll() is None
-
-    def measure(self, operation: Callable[..., object], args: tuple, timeout_s: float) -> int | None:
-        payload = pickle.dumps((operation, args), protocol=pickle.HIGHEST_PROTOCOL)
-        with self._lock:
-            try:
-                self._conn.send_bytes(pickle.dumps((timeout_s, payload)))
-                # The helper enforces timeout_s on its child; allow it time to start and report.
-                if not self._conn.poll(timeout_s + 60):
-                    self.stop()
-                    return None
-                return self._conn.recv()
-            except (OSError, EOFError):
-                self.stop()
-                return None
-
-    def stop(self) -> None:
-        for end in self._ends:  # the helper sees EOF and exits
-            end.close()
-        try:
-            self._process.wait(timeout=5)
-        except Exception:
-            self._process.kill()
-            self._process.wait(timeout=5)
-
-
-_CLEAN: _CleanParent | None = None
-
-
-def _clean_parent() -> _CleanParent:
-    global _CLEAN
-    if _CLEAN is None or not _CLEAN.alive():
-        _CLEAN = _CleanParent()
-        atexit.register(_CLEAN.stop)
-    return _CLEAN
-
-def _spawned_child(conn: Any, prepare: Callable[..., Callable[[], object]], args: tuple) -> None:
-    """Runs in the spawned process: prepare, then measure the operation alone."""
-    result: int | str
-    try:
-        operation = prepare(*args)
-        _release_free_memory()
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        before = _status_kib("VmRSS")
-        operation()
-        result = (_status_kib("VmHWM") - before) * 1024
-    except BaseException as exc:  # reported to the parent as a reason, never raised there
-        result = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-    conn.send(result)
-    conn.close()
-
-
-def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
-                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
-    """(extra peak resident bytes of the operation ``prepare(*args)`` returns, None or the reason
-    it could not be measured), in a process started with ``spawn``.
-
-    ``prepare`` must be a module-level function and ``args`` picklable: they are sent to a new
-    interpreter.  The operation's own result never leaves the child.
-    """
-    if not os.path.exists("/proc/self/clear_refs"):
-        return None, "no /proc/self/clear_refs on this system"
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_spawned_child, args=(child, prepare, args), daemon=True,
-                          name="storagebench-memory")
-    process.start()
-    child.close()
-    try:
-        if not parent.poll(timeout_s):
-            return None, f"no result within {timeout_s:.0f} s"
-        result = parent.recv()
-    except EOFError:
-        return None, f"the measuring process died (exit code {process.exitcode})"
-    finally:
-        parent.close()
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=10)
-    if isinstance(result, int):
-        return max(0, result), None
-    return None, result

@@ -58,7 +58,7 @@ def test_catalog_schema_matches_the_file(embedded_s3, catalog, dataset, fmt):
     codec = formats.get_codec(fmt)
     if codec.writers()[0].missing_requirement():
         pytest.skip(codec.writers()[0].missing_requirement())
-    captured = capture(embedded_s3, catalog, "test-catalog", "t", build_dataset(dataset, ROWS, 3), codec)
+    captured = capture(embedded_s3.arrow_fs(), catalog, "test-catalog", "t", build_dataset(dataset, ROWS, 3), codec)
     catalog.create_table(captured.table_input)
 
     stored = catalog.get_table(captured.table)

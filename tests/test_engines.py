@@ -93,7 +93,8 @@ def test_polars_peak_memory_is_measured_in_a_clean_process(tmp_path, small_datas
                                               timeout_s=120))
     assert all(p is not None for p in peaks), peaks
     assert peaks[1] > peaks[0]
-    assert memory.method(True) != memory.method(False)
+    # One mechanism for every engine: fork-safe or not, the result names the same method.
+    assert memory.method(True) == memory.method(False) == memory.METHOD
 
 
 def test_quick_profile_runs_added_engines_on_one_dataset_and_compression():

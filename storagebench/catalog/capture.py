@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 
 from formats.base import Codec, Location, WriteOptions
 from storagebench.catalog import GlueCatalog, table_name
 from storagebench.datasets import Dataset
-from storagebench.threevs.s3target import S3Target
 
 
 @dataclass
@@ -44,16 +44,19 @@ def encode(dataset: Dataset, codec: Codec) -> tuple[bytes, pa.Table]:
     return sink.getvalue(), table
 
 
-def capture(target: S3Target, catalog: GlueCatalog, bucket: str, prefix: str, dataset: Dataset,
+def capture(filesystem: pafs.FileSystem, catalog: GlueCatalog, bucket: str, prefix: str, dataset: Dataset,
             codec: Codec, encoded: tuple[bytes, pa.Table] | None = None) -> CapturedFile:
     """Put ``dataset`` as ``codec`` on S3 and build its TableInput (not yet created).
 
-    ``encoded`` (from :func:`encode`) reuses bytes another suite already produced.
+    ``filesystem`` is pyarrow's S3 filesystem of the target (``S3Target.arrow_fs()``): the
+    catalog layer takes what it needs, not the suite's target object, so it imports nothing from
+    the layers above it (threevs).  ``encoded`` (from :func:`encode`) reuses bytes another
+    suite already produced.
     """
     data, table = encoded or encode(dataset, codec)
     folder = f"{prefix}/{dataset.name}/{codec.name}"
     name = codec.file_name("part-00000", codec.default_compression)
-    location = Location(f"{bucket}/{folder}/{name}", filesystem=target.arrow_fs())
+    location = Location(f"{bucket}/{folder}/{name}", filesystem=filesystem)
     with location.open_output() as out:
         out.write(data)
     size = location.size()

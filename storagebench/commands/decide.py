@@ -18,8 +18,9 @@ from pathlib import Path
 
 from formats.base import StorageBenchInputError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_OUT = REPO_ROOT / "results" / "decide"
+# Relative to the current folder, like results/runs: an installed package has no checkout to
+# write into (a path beside the module would land in site-packages).
+DEFAULT_OUT = Path("results") / "decide"
 DEFAULT_DATA = "tpch-lineitem"
 
 

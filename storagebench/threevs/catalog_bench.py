@@ -42,7 +42,7 @@ def _captured(lifecycle: Any, spec: str, fmt: str) -> Captured:
 
         codec = formats.get_codec(fmt)
         rows = lifecycle.catalog_rows()
-        lifecycle.cache[key] = capture(lifecycle.target, lifecycle.catalog, lifecycle.bucket("catalog"),
+        lifecycle.cache[key] = capture(lifecycle.target.arrow_fs(), lifecycle.catalog, lifecycle.bucket("catalog"),
                                        f"runs/{lifecycle.run_id}", lifecycle.dataset(spec, rows), codec,
                                        encoded=lifecycle.encoded(spec, codec, rows))
     return lifecycle.cache[key]

@@ -7,7 +7,8 @@ What is timed (pytest-benchmark, ``pedantic`` rounds, setup outside the timing):
   including cross-engine reads of files other engines wrote.
 
 Each read is checked against what was written before it is timed (fidelity in extra_info), and
-peak memory is measured in a separate forked pass.  See storagebench/results.py for the keys.
+peak memory is measured in a separate pass, in a clean child process (storagebench/memory.py).
+See storagebench/results.py for the keys.
 """
 
 from __future__ import annotations
