@@ -37,23 +37,40 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
     # Writing the sample files and reading them back is bounded too (under load 12 it alone took
     # 162 s and left no screening at all): cheapest writers first, so a cut drops the slow ones.
     verified_end = budget.clock() + max(0.0, screen_end - budget.clock()) * VERIFY_SHARE
-    files = probe_writers(run, files, verified_end)
-    reads = [c for c in reads if c.file.label not in decision.excluded and c.file in files]
-    reads.sort(key=lambda c: files.index(c.file))
+    ordered = probe_writers(run, files, verified_end)
+    # File by file (cheapest 1,000-row write first): the sample file, then every reader of it, so
+    # a cut leaves whole files with verified readers rather than written files nobody read.
+    by_file: dict[FileConfig, list[Configuration]] = {}
+    for c in reads:
+        by_file.setdefault(c.file, []).append(c)
     kept_reads: list[Configuration] = []
-    for cfg in reads:
+    files = []
+    sample = bench.tables["sample"].num_rows
+    for n, fc in enumerate(ordered):
         if budget.clock() >= verified_end:
-            decision.dropped.append({"configuration": f"{len(reads) - reads.index(cfg)} read configurations",
-                                     "reason": "not verified within the screening time (slowest writers last)"})
+            decision.dropped.append({"configuration": f"{len(ordered) - n} file configurations",
+                                     "reason": "not written and verified within the screening time "
+                                               "(slowest 1,000-row writes last)"})
             break
-        if cfg.label in decision.excluded:
+        try:
+            seconds = bench.written(fc, "sample").write_seconds
+        except CandidateFailed as exc:
+            decision.excluded.add(fc.label)
+            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
             continue
-        v = bench.verdict(cfg)
-        if v.status in KEPT_VERDICTS:
-            kept_reads.append(cfg)
-        else:
-            decision.excluded.add(cfg.label)
-            decision.dropped.append({"configuration": cfg.label, "reason": f"[{run.target}] {v.status}: {gist(v)}"})
+        _drop_if_slow(run, fc, seconds, sample, ds.rows, PROBE_LIMIT)
+        if fc.label in decision.excluded:
+            continue
+        files.append(fc)
+        for cfg in by_file.get(fc, []):
+            if cfg.label in decision.excluded:
+                continue
+            v = bench.verdict(cfg)
+            if v.status in KEPT_VERDICTS:
+                kept_reads.append(cfg)
+            else:
+                decision.excluded.add(cfg.label)
+                decision.dropped.append({"configuration": cfg.label, "reason": f"[{run.target}] {v.status}: {gist(v)}"})
     kept_files = [fc for fc in files if bench.has_written(fc, "sample")
                   and bench.file_verdict(fc).status in KEPT_VERDICTS]
     run.say(f"fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
@@ -102,12 +119,13 @@ def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
 
 def probe_writers(run: TargetRun, files: list[FileConfig], deadline: float) -> list[FileConfig]:
     """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget; return the
-    file configurations kept, cheapest probe first, whose sample file was written by ``deadline``.
+    file configurations kept, cheapest 1,000-row write first (probed by ``deadline``).
 
     Two steps, because a linear projection from a small write multiplies its fixed cost too:
     a PROBE_ROWS write drops only writers projected PROBE_SLACK times over the limit (before
     their sample file is written at all: fastparquet's brotli took 14 s for 15,000 rows); the
-    sample write (rows / sample rows, far smaller fixed-cost error) decides the rest."""
+    sample write (rows / sample rows, far smaller fixed-cost error, :func:`screen_target`) decides
+    the rest."""
     bench, decision, rows, budget = run.bench, run.decision, run.dataset.rows, run.budget
     probe = bench.tables["sample"].slice(0, PROBE_ROWS)
     for fc in files:
@@ -121,27 +139,8 @@ def probe_writers(run: TargetRun, files: list[FileConfig], deadline: float) -> l
             continue
         bench.probe_write[fc] = (probe.num_rows, seconds)
         _drop_if_slow(run, fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK)
-    ordered = sorted((fc for fc in files if fc in bench.probe_write and fc.label not in decision.excluded),
-                     key=lambda fc: (bench.probe_write[fc][1], fc.label))
-    sample = bench.tables["sample"].num_rows
-    kept: list[FileConfig] = []
-    for fc in ordered:
-        if budget.clock() >= deadline:
-            break
-        try:
-            seconds = bench.written(fc, "sample").write_seconds
-        except CandidateFailed as exc:
-            decision.excluded.add(fc.label)
-            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
-            continue
-        _drop_if_slow(run, fc, seconds, sample, rows, PROBE_LIMIT)
-        if fc.label not in decision.excluded:
-            kept.append(fc)
-    cut = len([fc for fc in files if fc.label not in decision.excluded]) - len(kept)
-    if cut > 0:
-        decision.dropped.append({"configuration": f"{cut} file configurations",
-                                 "reason": "not written within the screening time (slowest 1,000-row writes last)"})
-    return kept
+    return sorted((fc for fc in files if fc in bench.probe_write and fc.label not in decision.excluded),
+                  key=lambda fc: (bench.probe_write[fc][1], fc.label))
 
 
 def _drop_if_slow(run: TargetRun, fc: FileConfig, seconds: float, measured_rows: int, rows: int,
