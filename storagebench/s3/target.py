@@ -11,9 +11,10 @@ and endpoint, requests and bytes as the server saw them, read/upload amplificati
 cloud time per labelled profile beside the loopback median, request cost and its price-table
 provenance; required and optional keys, types, units).
 
-Peak memory of reads (``peak_memory_bytes``, method ``spawned process ...``) is measured in a
-process started with spawn, not fork: pyarrow's AWS SDK and s3fs's event loop are not safe to
-use in a forked child.  Writes' peak memory is not measured on S3 (None): the write encodes in
+Peak memory of reads (``peak_memory_bytes``) is measured in a child of
+:mod:`storagebench.memory`'s clean forkserver that builds its own S3 client from the target's
+connection (pyarrow's AWS SDK and s3fs's event loop are not safe to use in a fork of this
+process).  Writes' peak memory is not measured on S3 (None): the write encodes in
 memory the same way as locally, where it is measured.
 
 Under ``--s3-latency PROFILE`` every case also records the injected profile and the model's
@@ -67,7 +68,8 @@ class S3Harness(Harness):
         self._targets: dict[str, S3ClientTarget] = {}
         self.target = target
         # The read benchmarks' input objects are written by the setup client (untimed).  The
-        # inherited (forked) memory pass stays off: reads are measured in a spawned process.
+        # harness's own memory pass stays off: reads are measured with their own S3 client in a
+        # clean child (_read_memory).
         super().__init__(profile, dataset_specs, seed, memory_pass=False, work_dir=work_dir,
                          target=self.client_target(get_client(SETUP_CLIENT)), suite=SUITE_S3)
         self.s3_memory = memory_pass and os.path.exists("/proc/self/clear_refs")
@@ -156,7 +158,7 @@ class S3Harness(Harness):
 
 def prepare_s3_read(connection: dict[str, Any], client: str, key: str, format_name: str, reader: str,
                     request: ReadRequest) -> Callable[[], Any]:
-    """In the spawned memory process: reach the object as ``client`` does and read it once (client,
+    """In the memory-measuring child: reach the object as ``client`` does and read it once (client,
     connection, thread-pool and codec set-up are one-time costs, not the read's, as in the warm
     parent the local harness forks from), then return the read to measure."""
     target = S3Target.attach(connection)
