@@ -6,16 +6,10 @@ timing, fidelity read before timing, pedantic rounds, the common ``extra_info`` 
 bytes live and how they are removed and counted.  The read benchmarks' input objects are written
 once by the setup client's target.  After the timed rounds it runs ONE more operation of the
 same case (untimed) between two marks of the request counter, and adds to ``extra_info``
-(:mod:`storagebench.s3.work`):
-
-``s3_client``, ``s3_client_settings`` (pre_buffer, block size, cache type, multipart sizes),
-``s3_endpoint_kind``, ``s3_endpoint`` (scheme://host:port only), ``s3_requests`` (operation ->
-count), ``s3_requests_total``, ``s3_bytes_in``, ``s3_bytes_out``, ``s3_get_bytes``,
-``s3_full_gets``, ``s3_range_reads``, ``s3_range_read_mean_bytes``, ``s3_bytes_needed``,
-``s3_bytes_needed_basis``, ``s3_read_amplification`` (reads: GET body bytes / bytes needed),
-``s3_upload_amplification`` (writes: request body bytes / object size), ``s3_cloud_model``
-(per named profile: modelled seconds, labelled), ``s3_measured_median_s`` (the mock's wall
-time, beside the model), ``s3_request_cost_usd`` and its price-table provenance.
+(:mod:`storagebench.s3.work`) the keys :class:`storagebench.results.S3Record` declares (client
+and endpoint, requests and bytes as the server saw them, read/upload amplification, modelled
+cloud time per labelled profile beside the loopback median, request cost and its price-table
+provenance; required and optional keys, types, units).
 
 Peak memory of reads (``peak_memory_bytes``) is measured in a child of
 :mod:`storagebench.memory`'s clean forkserver that builds its own S3 client from the target's
@@ -23,9 +17,9 @@ connection (pyarrow's AWS SDK and s3fs's event loop are not safe to use in a for
 process).  Writes' peak memory is not measured on S3 (None): the write encodes in
 memory the same way as locally, where it is measured.
 
-Under ``--s3-latency PROFILE`` every case also records ``s3_latency_profile``, the model's
-prediction for that profile (``s3_model_s``) and ``s3_measured_over_model``; every case
-records ``s3_request_latency`` (time to first / last byte percentiles by operation and size).
+Under ``--s3-latency PROFILE`` every case also records the injected profile and the model's
+check against the measurement (``s3_model_s``, ``s3_measured_over_model``); every case records
+``s3_request_latency`` (time to first / last byte percentiles by operation and size).
 """
 
 from __future__ import annotations
