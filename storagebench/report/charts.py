@@ -17,7 +17,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, search
 
 
 def _plain(text: str) -> str:
-    """A label as literal text: labels hold "$" (costs), and a "$ ... $" pair would be typeset as
+    r"""A label as literal text: labels hold "$" (costs), and a "$ ... $" pair would be typeset as
     a formula (and parsed by mathtext, ~0.2 s each).  Escaped, not ``text.parse_math = False``,
     which also turned the log axes' tick labels into raw ``$\mathdefault{10^{3}}$`` source."""
     return str(text).replace("$", r"\$")
