@@ -88,7 +88,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     say(f"run saved: {final}")
     from rich.console import Console
 
-    print_summary(final, Console(width=200))
+    try:
+        print_summary(final, Console(width=200))  # through the report's loader: validated records
+    except StorageBenchInputError as exc:
+        say(f"storagebench: error: the run is saved but cannot be summarised or reported: {exc}")
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
     if session.config.getoption("--no-report"):
         return
     from storagebench.report import build_report

@@ -11,128 +11,74 @@ to engines declared ``reads_written_schema`` (labelled ``-schema``), and their v
 (``fidelity_schema_supplied``).  With ``keep_dir`` the measured files stay there with a manifest
 (:mod:`storagebench.keep`).
 
+Where the files live is a :class:`storagebench.targets.Target` handed in (local disk by
+default; S3 through one client in :mod:`storagebench.s3.target`): the harness asks it for fresh
+locations, removes files through it and records its ``name`` as the case's ``target``.
+
 A case that cannot run (engine missing, combination unsupported by the library, file another
-engine cannot read) is recorded as an *outcome* with its reason and skipped, never crashed:
-interoperability failures are results too.
+engine cannot read) is recorded as an *outcome* with its reason and skipped, never crashed
+(:mod:`storagebench.outcomes`): interoperability failures are results too.
 """
 
 from __future__ import annotations
 
-import itertools
-import shutil
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow as pa
 
 import formats
-from formats.base import Codec, Conversion, Location, ReadRequest, WriteOptions
+from formats.base import Codec, Conversion, Location, ReadRequest
 from storagebench import memory
 from storagebench.cases import ReadCase, WriteCase
-from storagebench.datasets import Dataset, resolve
+from storagebench.harness_inputs import CaseInputs, WrittenFile
 from storagebench.fidelity import Verdict, unreadable, verdict
 from storagebench.keep import FileKeeper
+from storagebench.outcomes import CaseSkipped, Outcome, OutcomeLog, error_summary
 from storagebench.profiles import Profile
 from storagebench.results import SUITE_FORMATS, mb_per_s
+from storagebench.targets import LocalTarget, Target
 
 
 @dataclass
-class Outcome:
-    case: str
-    suite: str
-    status: str  # "skipped" | "failed"
-    reason: str
-    dims: dict[str, Any] = field(default_factory=dict)
+class PreparedRead:
+    """Everything a read case needs before its timed rounds: the file (written once by the
+    harness's own target), what the reader is handed, and how the case's target reaches it."""
 
-    def as_json(self) -> dict[str, Any]:
-        return {"case": self.case, "suite": self.suite, "status": self.status,
-                "reason": self.reason, **self.dims}
-
-
-class CaseSkipped(Exception):
-    """Raised by the harness when a case cannot run; the message is the reason."""
-
-
-@dataclass
-class WrittenFile:
+    codec: Codec
+    written: WrittenFile
+    request: ReadRequest
     location: Location
-    table: pa.Table  # exactly what was written (after the format's conversions)
-    conversions: list[Conversion]
-    size: int
 
 
-class Harness:
-    """Per-session state for format benchmarks.  ``new_location`` decides the target."""
+class Harness(CaseInputs, OutcomeLog):
+    """Per-session state for format benchmarks on a :class:`~storagebench.targets.Target`.
+
+    ``target`` (local disk in ``work_dir`` by default) is where the read benchmarks' files are
+    written and where a case goes when its call names no other target.
+    """
 
     def __init__(self, profile: Profile, dataset_specs: list[str], seed: int,
-                 memory_pass: bool = True, work_dir: Path | None = None, keep_dir: Path | None = None):
-        self.profile = profile
-        self.dataset_specs = dataset_specs
-        self.seed = seed
+                 memory_pass: bool = True, work_dir: Path | None = None, keep_dir: Path | None = None,
+                 target: Target | None = None, suite: str = SUITE_FORMATS):
+        CaseInputs.__init__(self, profile, dataset_specs, seed)
+        OutcomeLog.__init__(self)
+        self.suite = suite
         self.memory_pass = memory_pass and memory.supported()
-        self._own_dir = work_dir is None
-        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="storagebench-"))
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        self.outcomes: list[Outcome] = []
-        self._datasets: dict[str, Dataset] = {}
-        self._prepared: dict[tuple[str, str], tuple[pa.Table, list[Conversion]]] = {}
-        self._inputs: dict[tuple[str, str, str], Any] = {}
+        self._local = LocalTarget(work_dir)  # scratch space (and the default target)
+        self.work_dir = self._local.dir
+        self.default_target: Target = target if target is not None else self._local
         self._files: dict[tuple, WrittenFile | str] = {}
-        self._counter = itertools.count()
         self.keeper = FileKeeper(Path(keep_dir)) if keep_dir is not None else None
 
-    # -- datasets and prepared inputs (untimed, cached) ---------------------------------------
-    def dataset(self, spec: str) -> Dataset:
-        if spec not in self._datasets:
-            self._datasets[spec] = resolve(spec, self.profile.rows, self.seed)
-        return self._datasets[spec]
-
-    def dataset_key(self, spec: str) -> str:
-        """The name a dataset appears under in case ids and results."""
-        return self.dataset(spec).name
-
-    def prepared(self, codec: Codec, spec: str) -> tuple[pa.Table, list[Conversion]]:
-        key = (codec.name, spec)
-        if key not in self._prepared:
-            self._prepared[key] = codec.prepare(self.dataset(spec).table)
-        return self._prepared[key]
-
-    def stored(self, codec: Codec, writer: str, spec: str) -> tuple[pa.Table, list[Conversion]]:
-        """What a file written by ``writer`` is checked against: the prepared table, and every
-        conversion made before it reached the file (the suite's and the writer's own)."""
-        table, conversions = self.prepared(codec, spec)
-        return table, conversions + codec.writer_conversions(table, writer)
-
-    def writer_input(self, codec: Codec, engine: str, spec: str) -> Any:
-        key = (codec.name, engine, spec)
-        if key not in self._inputs:
-            self._inputs[key] = codec.writer_input(self.prepared(codec, spec)[0], engine)
-        return self._inputs[key]
-
-    def write_options(self, codec: Codec, compression: str) -> WriteOptions:
-        return WriteOptions(compression, self.profile.row_groups() if codec.has_row_groups else None)
-
-    # -- locations ----------------------------------------------------------------------------
-    def new_location(self, codec: Codec, stem: str, compression: str) -> Location:
-        """A fresh local path (the S3 harness overrides this to return S3 locations)."""
-        name = codec.file_name(f"{stem}-{next(self._counter)}", compression)
-        return Location(str(self.work_dir / name))
-
-    def discard(self, location: Location) -> None:
-        if location.is_local:
-            Path(location.path).unlink(missing_ok=True)
-
     def close(self) -> None:
-        if self._own_dir:
-            shutil.rmtree(self.work_dir, ignore_errors=True)
+        self._local.close()
 
     # -- skip bookkeeping -----------------------------------------------------------------------
-    def skip(self, case_id: str, reason: str, status: str = "skipped", suite: str = SUITE_FORMATS,
+    def skip(self, case: str, reason: str, status: str = "skipped", suite: str | None = None,  # type: ignore[override]
              **dims: Any) -> None:
-        self.outcomes.append(Outcome(case_id, suite, status, reason, dims))
-        raise CaseSkipped(reason)
+        OutcomeLog.skip(self, case, reason, suite=suite or self.suite, status=status, **dims)
 
     def check_engines(self, codec: Codec, case_id: str, *engines: str, **dims: Any) -> None:
         for engine in engines:
@@ -141,11 +87,16 @@ class Harness:
                 self.skip(case_id, missing, **dims)
 
     # -- write cases --------------------------------------------------------------------------
-    def run_write(self, case: WriteCase, benchmark: Any, target: str = "local",
+    def run_write(self, case: WriteCase, benchmark: Any, target: Target | None = None,
+                  case_id: str | None = None, dims: dict[str, Any] | None = None,
                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Time ``rounds`` writes of the case to fresh locations of ``target``.  ``case_id`` and
+        ``dims`` name the case in outcomes (a suite's own id and dimensions; the case's by default)."""
+        target = target if target is not None else self.default_target
+        case_id = case_id or case.id
         codec = formats.get_codec(case.format)
-        dims = self._dims(case, target)
-        self.check_engines(codec, case.id, case.engine, **dims)
+        dims = {**self._dims(case, target), **(dims or {})}
+        self.check_engines(codec, case_id, case.engine, **dims)
         table, conversions = self.stored(codec, case.engine, case.dataset)
         data = self.writer_input(codec, case.engine, case.dataset)
         options = self.write_options(codec, case.compression)
@@ -153,7 +104,7 @@ class Harness:
         written: list[Location] = []
 
         def setup() -> tuple[tuple, dict]:
-            loc = self.new_location(codec, case.id, case.compression)  # fresh path per round
+            loc = target.location(codec, case.id, case.compression)  # fresh path per round
             written.append(loc)
             return (data, loc, case.engine, options), {}
 
@@ -162,8 +113,8 @@ class Harness:
                                warmup_rounds=0)
         except Exception as exc:  # an engine that cannot store this data is a result, not a crash
             for loc in written:
-                self.discard(loc)
-            self.skip(case.id, f"{case.engine} cannot write this data: {_summary(exc)}", **dims)
+                target.discard(loc)
+            self.skip(case_id, f"{case.engine} cannot write this data: {error_summary(exc)}", **dims)
         size = written[0].size()
         write_verdict, checked_by = self._write_fidelity(codec, case.engine, written[0], table, conversions)
         if self._adopt_for_keeping(codec, case, target, written[0], table, conversions):
@@ -172,14 +123,14 @@ class Harness:
                                         checked_by, write_verdict)
             written = written[1:]  # kept (and read by the read benchmarks), not discarded
         for loc in written:
-            self.discard(loc)
+            target.discard(loc)
 
         peak = None
         clean = not codec.engine(case.engine).fork_safe  # polars/DuckDB: see storagebench.memory
         if self.memory_pass:
-            loc = self.new_location(codec, f"mem-{case.id}", case.compression)
+            loc = target.location(codec, f"mem-{case.id}", case.compression)
             peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options, clean_process=clean)
-            self.discard(loc)
+            target.discard(loc)
 
         ds = self.dataset(case.dataset)
         info = {
@@ -192,7 +143,7 @@ class Harness:
             "bytes_on_disk": size,
             "arrow_bytes": table.nbytes,
             "compression_ratio": (ds.arrow_bytes / size) if size else None,
-            "mb_per_s": mb_per_s(table.nbytes, _median(benchmark)),
+            "mb_per_s": mb_per_s(table.nbytes, median_seconds(benchmark)),
             **write_verdict.as_info(),
             "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
@@ -215,7 +166,7 @@ class Harness:
         try:
             actual = codec.to_arrow(codec.read(location, reader.name, ReadRequest()))
         except Exception as exc:
-            return unreadable(f"{reader.name} cannot read it back: {_summary(exc)}"), reader.name
+            return unreadable(f"{reader.name} cannot read it back: {error_summary(exc)}"), reader.name
         return verdict(table, actual, conversions), reader.name
 
     # -- kept files (--keep-files) --------------------------------------------------------------
@@ -233,12 +184,12 @@ class Harness:
         return self.keeper.keep(self._file_key(codec, writer, compression, spec), location, ds.name,
                                 conversions)
 
-    def _adopt_for_keeping(self, codec: Codec, case: WriteCase, target: str, location: Location,
+    def _adopt_for_keeping(self, codec: Codec, case: WriteCase, target: Target, location: Location,
                            table: pa.Table, conversions: list[Conversion]) -> bool:
         """With a keep directory, the first write round's file becomes the file the read
         benchmarks read (same writer, data and options), so what is kept is what was measured."""
         key = self._file_key(codec, case.engine, case.compression, case.dataset)
-        if self.keeper is None or target != "local" or not location.is_local or key in self._files:
+        if self.keeper is None or target.name != "local" or not location.is_local or key in self._files:
             return False
         kept = self._keep(codec, case.engine, case.compression, case.dataset, location, conversions)
         self._files[key] = WrittenFile(kept, table, conversions, kept.size())
@@ -246,75 +197,69 @@ class Harness:
 
     # -- read cases ---------------------------------------------------------------------------
     def written_file(self, codec: Codec, writer: str, compression: str, spec: str) -> WrittenFile:
-        """The file the read benchmarks read, written once per (format, writer, codec, data)."""
+        """The file the read benchmarks read, written once per (format, writer, codec, data) to
+        the harness's own target."""
         key = self._file_key(codec, writer, compression, spec)
         cached = self._files.get(key)
         if cached is None:
             table, conversions = self.stored(codec, writer, spec)
-            loc = self.new_location(codec, f"read-{codec.name}-{writer}-{compression}-{self.dataset_key(spec)}",
-                                    compression)
+            loc = self.default_target.location(
+                codec, f"read-{codec.name}-{writer}-{compression}-{self.dataset_key(spec)}", compression)
             try:
                 codec.write(self.writer_input(codec, writer, spec), loc, writer,
                             self.write_options(codec, compression))
                 loc = self._keep(codec, writer, compression, spec, loc, conversions)
                 cached = WrittenFile(loc, table, conversions, loc.size())
             except Exception as exc:
-                cached = f"{writer} cannot write this data: {_summary(exc)}"
+                cached = f"{writer} cannot write this data: {error_summary(exc)}"
             self._files[key] = cached
         if isinstance(cached, str):
             raise CaseSkipped(cached)
         return cached
 
-    def read_request(self, case: ReadCase, written: WrittenFile,
-                     engine_options: dict[str, Any] | None = None) -> ReadRequest | None:
-        """What the reader is handed: the workload, and the written schema only for engines
-        declared ``reads_written_schema`` (every other reader sees only the file)."""
-        ds = self.dataset(case.dataset)
+    def prepare_read(self, case: ReadCase, target: Target | None = None, case_id: str | None = None,
+                     dims: dict[str, Any] | None = None,
+                     engine_options: dict[str, Any] | None = None) -> PreparedRead:
+        """The read case's input (untimed): engines checked, the file written once, the request
+        built; a case that cannot run is recorded (under ``case_id`` and ``dims``) and skipped."""
+        target = target if target is not None else self.default_target
+        case_id = case_id or case.id
         codec = formats.get_codec(case.format)
-        schema = written.table.schema if codec.engine(case.reader).reads_written_schema else None
-        if case.kind == "projection":
-            return ReadRequest(columns=ds.projection, schema=schema, engine_options=engine_options or {})
-        if case.kind == "predicate":
-            if ds.predicate is None:
-                return None
-            return ReadRequest(predicate=ds.predicate, schema=schema, engine_options=engine_options or {})
-        return ReadRequest(schema=schema, engine_options=engine_options or {})
-
-    def expected(self, request: ReadRequest, written: WrittenFile) -> pa.Table:
-        table = written.table
-        if request.predicate is not None:
-            table = request.predicate.apply_arrow(table)
-        if request.columns is not None:
-            table = table.select(list(request.columns))
-        return table
-
-    def run_read(self, case: ReadCase, benchmark: Any, target: str = "local",
-                 location_for: Callable[[WrittenFile], Location] | None = None,
-                 engine_options: dict[str, Any] | None = None,
-                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        codec = formats.get_codec(case.format)
-        dims = self._dims(case, target)
-        self.check_engines(codec, case.id, case.writer, case.reader, **dims)
+        dims = {**self._dims(case, target), **(dims or {})}
+        self.check_engines(codec, case_id, case.writer, case.reader, **dims)
         try:
             written = self.written_file(codec, case.writer, case.compression, case.dataset)
         except CaseSkipped as exc:
-            self.skip(case.id, str(exc), **dims)
+            self.skip(case_id, str(exc), **dims)
         request = self.read_request(case, written, engine_options)
         if request is None:
-            self.skip(case.id, f"dataset {case.dataset!r} has no orderable column for a predicate", **dims)
-        location = location_for(written) if location_for else written.location
+            self.skip(case_id, f"dataset {case.dataset!r} has no orderable column for a predicate", **dims)
+        return PreparedRead(codec, written, request, target.reach(written.location))
+
+    def run_read(self, case: ReadCase, benchmark: Any, target: Target | None = None,
+                 case_id: str | None = None, dims: dict[str, Any] | None = None,
+                 engine_options: dict[str, Any] | None = None, extra: dict[str, Any] | None = None,
+                 prepared: PreparedRead | None = None) -> dict[str, Any]:
+        """Check fidelity, then time ``rounds`` reads of the case's file through ``target``
+        (``prepared``: the input :meth:`prepare_read` made, when the caller needed it first)."""
+        target = target if target is not None else self.default_target
+        case_id = case_id or case.id
+        dims = {**self._dims(case, target), **(dims or {})}
+        if prepared is None:
+            prepared = self.prepare_read(case, target, case_id, dims, engine_options)
+        codec, written, request, location = prepared.codec, prepared.written, prepared.request, prepared.location
 
         # Untimed fidelity read (doubles as warm-up): a wrong or failed read is recorded.
         try:
             result = codec.read(location, case.reader, request)
             actual = codec.to_arrow(result)
         except Exception as exc:
-            self.skip(case.id, f"{case.reader} cannot read the {case.writer}-written file: {_summary(exc)}",
+            self.skip(case_id, f"{case.reader} cannot read the {case.writer}-written file: {error_summary(exc)}",
                       status="failed", **dims)
         spec = codec.engine(case.reader)
         read_verdict = verdict(self.expected(request, written), actual, written.conversions,
                                schema_supplied=spec.reads_written_schema)
-        if self.keeper is not None and case.kind == "full" and target == "local":
+        if self.keeper is not None and case.kind == "full" and target.name == "local":
             self.keeper.record_read(self._file_key(codec, case.writer, case.compression, case.dataset),
                                     case.reader, read_verdict)
 
@@ -340,7 +285,7 @@ class Harness:
             "bytes_on_disk": written.size,
             "arrow_bytes": actual.nbytes,
             "compression_ratio": (ds.arrow_bytes / written.size) if written.size else None,
-            "mb_per_s": mb_per_s(actual.nbytes, _median(benchmark)),
+            "mb_per_s": mb_per_s(actual.nbytes, median_seconds(benchmark)),
             **read_verdict.as_info(),
             "conversions": [c.describe() for c in written.conversions],
             "peak_memory_bytes": peak,
@@ -350,11 +295,11 @@ class Harness:
         benchmark.extra_info.update(info)
         return info
 
-    def _dims(self, case: WriteCase | ReadCase, target: str) -> dict[str, Any]:
+    def _dims(self, case: WriteCase | ReadCase, target: Target) -> dict[str, Any]:
         ds = self.dataset(case.dataset)
         return {
-            "suite": SUITE_FORMATS,
-            "target": target,
+            "suite": self.suite,
+            "target": target.name,
             "format": case.format,
             "compression": case.compression,
             "dataset": ds.name,
@@ -367,7 +312,8 @@ class Harness:
         }
 
 
-def _median(benchmark: Any) -> float | None:
+def median_seconds(benchmark: Any) -> float | None:
+    """The median of a pytest-benchmark fixture's timed rounds (None before it ran)."""
     stats = getattr(benchmark, "stats", None)
     if stats is None:
         return None
@@ -375,7 +321,4 @@ def _median(benchmark: Any) -> float | None:
     return getattr(inner, "median", None)
 
 
-def _summary(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    text = lines[0] if lines else ""
-    return f"{type(exc).__name__}: {text[:300]}"
+__all__ = ["Harness", "PreparedRead", "WrittenFile", "CaseSkipped", "Outcome", "median_seconds"]

@@ -2,7 +2,8 @@
 
 Not moto's in-process ``mock_aws``: that only intercepts boto3, while pyarrow's C++ S3 client
 and s3fs go to the network (TRAPS.md).  A real HTTP server on loopback is reached by every
-client the same way a real endpoint is.  WSGI middlewares (e.g. the S3 request counter) can be
+client the same way a real endpoint is (its clients are built by :mod:`storagebench.s3.filesystems`
+through :class:`storagebench.s3.endpoint.S3Target`).  WSGI middlewares (e.g. the S3 request counter) can be
 placed in front of moto's app at start.
 
 Credentials for the embedded server are fixed dummies ("testing") that only this loopback
@@ -81,20 +82,6 @@ class EmbeddedMoto:
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
-
-    def pyarrow_filesystem(self, region: str = DEFAULT_REGION, **options: Any) -> Any:
-        """pyarrow's S3 client on this server.  pyarrow ignores AWS_ENDPOINT_URL, so the endpoint
-        and the http scheme are given explicitly (TRAPS.md); ``options`` go to S3FileSystem."""
-        import pyarrow.fs as pafs
-
-        return pafs.S3FileSystem(
-            access_key=DUMMY_CREDENTIALS["aws_access_key_id"],
-            secret_key=DUMMY_CREDENTIALS["aws_secret_access_key"],
-            region=region,
-            endpoint_override=f"{self.host}:{self.port}",
-            scheme="http",
-            **options,
-        )
 
     def reset(self) -> None:
         """Clear every moto backend's state (buckets, tables, catalog)."""

@@ -36,7 +36,7 @@ from storagebench.cases import check_compressions, read_cases, select_codecs, wr
 from storagebench.harness import CaseSkipped, Harness
 from storagebench.keep import check_keep_dir
 from storagebench.profiles import get_profile
-from storagebench.results import SCHEMA_VERSION
+from storagebench.results import SCHEMA_VERSION, ResultsSchemaError, validate_benchmarks
 
 _HARNESS_KEY = "_storagebench_harness"
 _OUTCOME_SOURCES = "_storagebench_outcome_sources"
@@ -171,10 +171,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
         if bench_session is not None:
             bench_session.benchmarks[:] = [b for b in bench_session.benchmarks
                                            if getattr(getattr(b, "stats", None), "data", None)]
-    return (yield)
+    result = yield
+    # Reported here, after every fixture was torn down (servers stopped): raising inside the JSON
+    # hook would skip that teardown.  pytest prints the one line and exits with INTERNAL_ERROR.
+    problem = getattr(session.config, _SCHEMA_ERROR_KEY, None)
+    if problem:
+        pytest.exit(f"storagebench: results schema error: {problem} (the run JSON is marked "
+                    "'schema_error' and a report refuses it)", returncode=pytest.ExitCode.INTERNAL_ERROR)
+    return result
 
 
-def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict) -> None:
+_SCHEMA_ERROR_KEY = "_storagebench_schema_error"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict) -> Any:
+    """Every record checked against storagebench/results.py once all suites added their keys
+    (this wrapper's code after ``yield`` runs after every plugin's implementation).  A bad record
+    is never written silently: the JSON says ``schema_error`` and the session fails."""
+    _describe_run(config, output_json)  # first: the suites' plugins add to this object
+    result = yield
+    try:
+        validate_benchmarks(output_json.get("benchmarks", []),
+                            output_json.get("storagebench", {}).get("outcomes", []))
+    except ResultsSchemaError as exc:
+        setattr(config, _SCHEMA_ERROR_KEY, str(exc))
+        output_json.setdefault("storagebench", {})["schema_error"] = str(exc)
+    return result
+
+
+def _describe_run(config: pytest.Config, output_json: dict) -> None:
+    """The top-level ``storagebench`` object (storagebench/results.py)."""
     cfg = suite_config(config)
     harness: Harness | None = getattr(config, _HARNESS_KEY, None)
     described = {}

@@ -57,7 +57,7 @@ def fmt_case(fmt: str, op: str, seconds: float, size: int, *, kind: str = "full"
         "writer_engine": engine, "row_group_size": None, "bytes_on_disk": size,
         "arrow_bytes": arrow_bytes, "compression_ratio": arrow_bytes / size,
         "mb_per_s": arrow_bytes / seconds / 1e6, "conversions": [], "peak_memory_bytes": 1_000_000,
-        "peak_memory_method": "fork + /proc VmHWM delta",
+        "peak_memory_method": "fork + /proc VmHWM delta", "fidelity_schema_supplied": False,
     }
     if op == "read":
         info.update({"reader_engine": reader, "read_kind": kind, "cross_engine": False,
@@ -66,8 +66,10 @@ def fmt_case(fmt: str, op: str, seconds: float, size: int, *, kind: str = "full"
                      "fidelity_lossy_columns": sorted({d.split(":")[0] for d in details or []}),
                      "fidelity_issues": _issues(details, fidelity)})
     else:
-        info.update({"rows_returned": None, "fidelity": None, "fidelity_lossy_columns": [],
-                     "fidelity_issues": []})
+        # As the harness: a write's verdict is what the writer's own library reads back.
+        info.update({"rows_returned": None, "fidelity": fidelity, "fidelity_checked_by": engine,
+                     "fidelity_lossy_columns": sorted({d.split(":")[0] for d in details or []}),
+                     "fidelity_issues": _issues(details, fidelity)})
     info.update(extra)
     via = engine if reader == engine else f"{engine}>{reader}"
     param = f"{fmt}-{via}-{comp}-{kind + '-' if op == 'read' else ''}{dataset}"

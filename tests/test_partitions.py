@@ -78,7 +78,7 @@ def test_s3_pruned_query_gets_one_object(embedded_s3, table):
     assert len(result.files) == 1 and everything.table.num_rows == table.num_rows
     assert 1 <= gets(pruned) <= 2  # one object: footer and data at most
     assert gets(full) >= stats.files  # every object of the layout
-    assert pruned.bytes_received < unpartitioned.bytes_received  # the flat file is read whole
+    assert pruned.bytes_out < unpartitioned.bytes_out  # the flat file is read whole
     assert result.table.num_rows == flat_result.table.num_rows == table.filter(expr).num_rows
 
 

@@ -14,7 +14,8 @@ def query_case(fmt: str, engine: str, seconds: float, dataset: str = "mixed") ->
             "rows": 1000, "columns": 3, "profile": "quick", "seed": 42, "operation": "query",
             "writer_engine": "pyarrow", "query_description": "d", "query_sql": "SELECT 1", "query_scan": "scan",
             "answer_rows": 5, "answer_digest": "abc", "answer_agrees": True, "answer_tolerance": "t",
-            "bytes_on_disk": 1000, "peak_memory_bytes": None}
+            "bytes_on_disk": 1000, "peak_memory_bytes": None, "peak_memory_method": None,
+            "time_median_s": seconds}
     param = f"{fmt}-{engine}-revenue-{dataset}"
     return {"group": "query", "name": f"test_query[{param}]", "fullname": f"b/test_query.py::test_query[{param}]",
             "params": {}, "param": param, "extra_info": info, "options": {}, "stats": stats(seconds)}

@@ -13,11 +13,10 @@ from storagebench.report import build_report, build_sections
 from storagebench.report import fmt
 from storagebench.report.loading import load_run
 from storagebench.report.metrics import config_label
-from report_support import real_run_json  # noqa: F401  (session fixture: one real run)
 
 
 @pytest.fixture(scope="module")
-def report(real_run_json, tmp_path_factory):  # noqa: F811
+def report(real_run_json, tmp_path_factory):  # real_run_json: tests/conftest.py
     out = tmp_path_factory.mktemp("report")
     paths = build_report([real_run_json], out)
     raw = json.loads(Path(real_run_json).read_text())

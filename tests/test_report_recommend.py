@@ -75,7 +75,7 @@ def test_noisy_winner_is_flagged(tmp_path):
 
 def test_no_readable_file_is_not_an_archive(tmp_path):
     # ORC is the smallest, but its only read failed (an outcome, no read timing).
-    rec = recommend(tmp_path, [fmt_case("orc", "write", 0.01, 1_000)]
+    rec = recommend(tmp_path, [fmt_case("orc", "write", 0.01, 1_000, fidelity="lossy-values")]
                     + format_set("parquet", 20_000, 0.01, 0.01, 0.01, 0.01))
     assert winner(rec["archive"]) == "parquet/none pyarrow"
     assert "orc/none pyarrow" in rec["archive"]["caveats"]

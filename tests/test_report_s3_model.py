@@ -16,8 +16,8 @@ def _case(client: str, seconds: float, model: float, on_mock: float, bound: int,
                  s3_bytes_out=10_000_000, s3_get_bytes=10_000_000, s3_object_bytes=10_000_000,
                  s3_range_reads=requests, s3_bytes_needed=10_000_000, s3_read_amplification=1.0,
                  s3_cloud_model={"in-region": {"label": "in-region", "seconds": model}},
-                 s3_latency_profile="in-region", s3_model_profile="in-region", s3_model_seconds=model,
-                 s3_measured_over_model=seconds / model, s3_model_on_mock_seconds=on_mock,
+                 s3_latency_profile="in-region", s3_model_profile="in-region", s3_model_s=model,
+                 s3_measured_over_model=seconds / model, s3_model_on_mock_s=on_mock,
                  s3_measured_over_model_on_mock=seconds / on_mock, s3_mock_bound_requests=bound, **extra)
     b["fullname"] += f"-{client}"
     b["name"] += f"-{client}"
@@ -34,7 +34,7 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
                    _case("nobuffer-like", 2.0, 1.0, 1.1, 0, 124, s3_loopback_waves=71,
                          s3_injected_waves_per_read=110.0),
                    _case("concurrent", 0.43, 0.19, 0.6, 0, 24, s3_observed_first_byte_s=0.065,
-                         s3_model_observed_first_byte_seconds=0.59,
+                         s3_model_observed_first_byte_s=0.59,
                          s3_measured_over_model_observed_first_byte=0.73),
                    _case("noisy-input", 2.0, 1.0, 1.0, 0, 3, s3_loopback_spread=1.6)])
     doc["storagebench"]["s3"] = {"s3_latency_profile": "in-region", "request_latency": [
@@ -65,7 +65,7 @@ def test_model_check_prebuffer_ratio_and_latency_percentiles(tmp_path):
 
 def test_no_injection_no_model_tables(tmp_path):
     b = _case("pyarrow", 0.4, 0.38, 0.39, 0, 5)
-    for k in ("s3_measured_over_model", "s3_model_seconds", "s3_model_on_mock_seconds",
+    for k in ("s3_measured_over_model", "s3_model_s", "s3_model_on_mock_s",
               "s3_measured_over_model_on_mock", "s3_model_profile", "s3_mock_bound_requests"):
         del b["extra_info"][k]
     run = load_run(write_json(tmp_path / "r.json", run_doc([b])))

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from formats.base import StorageBenchInputError
-from storagebench import costs, prices
+from storagebench import costs, prices, results
 from storagebench.report import ReportOptions, build_report, build_sections
 from storagebench.report.compare import compare_runs
 from storagebench.report.loading import load_run
@@ -30,7 +30,9 @@ def s3_case(kind: str, get_bytes: int, obj: int = 100_000, requests: int = 3) ->
 
 def ddb_case(pattern: str, items: int, p50: float, scanned: int, rcu: float) -> dict:
     info = {"suite": "dynamodb", "operation": pattern, "backend": "moto", "table_items": items,
-            "dataset": "police", "rows": items, "p50_s": p50, "p95_s": p50 * 1.5, "p99_s": p50 * 2,
+            "dataset": "police", "profile": "quick", "seed": 42, "endpoint": "embedded", "backend_version": "5.2.5",
+            "reports_capacity": False, "startup_s": 1.0, "table_layout": "guid", "item_bytes": 180.0,
+            "item_bytes_target": 0, "latency_slope": None, "p50_s": p50, "p95_s": p50 * 1.5, "p99_s": p50 * 2,
             "scanned_count": scanned, "returned_count": 1, "pages": max(1, scanned // 5000),
             "rcu_computed": rcu, "rcu_reported": 1.0, "cost_per_million_usd": rcu * 0.125,
             "backend_caveat": "moto: latency is a mock's; ConsumedCapacity is a constant"}
@@ -161,6 +163,8 @@ def test_new_section_needs_only_registration(tmp_path, monkeypatch):
     from storagebench.report.model import Text
 
     monkeypatch.setattr(registry, "_SECTIONS", dict(registry._SECTIONS))
+    # A new suite declares its record (storagebench/results.py) and registers its section.
+    monkeypatch.setitem(results.RECORDS, "probe", results.FormatsRecord)
     registry.section("probe", "Probe results", order=99)(
         lambda ctx: [Text(f"{len(ctx.rows(suite='probe'))} probe cases")] if not ctx.rows(suite="probe").empty else None)
     path = write_json(tmp_path / "r.json", run_doc(format_set("csv", 1, 0.01, 0.01, 0.01, 0.01)))

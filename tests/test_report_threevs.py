@@ -189,7 +189,7 @@ def test_volume_table_and_chart_match_json(raw, sections) -> None:
     sec = sections["volume"]
     rows = {(r["format"], r["operation"]): r for r in sec.table("volume:exponents").records()}
     points = infos(raw, SUITE_VOLUME)
-    cases = [(e, s) for e, s in points if e.get("sweep_seconds") is not None]  # each sweep's largest point
+    cases = [(e, s) for e, s in points if e.get("sweep_s") is not None]  # each sweep's largest point
     assert len(rows) == len(cases) == 12 and len(points) == 36
     for e, s in cases:
         row = rows[(e["format"], e["operation"])]
@@ -218,11 +218,11 @@ def test_every_volume_sweep_point_has_rounds(raw) -> None:
     medians = {(e["operation"], e["format"], e["rows"]): s for e, s in points}
     for e, s in points:
         assert s["rounds"] >= 2, (e["operation"], e["format"], e["rows"])
-        if e.get("sweep_seconds") is not None:
+        if e.get("sweep_s") is not None:
             for i, rows in enumerate(e["sweep_rows"]):
                 stats = medians[(e["operation"], e["format"], rows)]
-                assert e["sweep_seconds"][i] == stats["median"]
-                assert e["sweep_iqr_seconds"][i] == stats["iqr"] and e["sweep_n"][i] == stats["rounds"]
+                assert e["sweep_s"][i] == stats["median"]
+                assert e["sweep_iqr_s"][i] == stats["iqr"] and e["sweep_n"][i] == stats["rounds"]
 
 
 def test_counted_requests_are_the_operations_own(raw) -> None:

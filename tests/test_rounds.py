@@ -48,7 +48,7 @@ def test_only_the_timed_calls_are_counted(s3, benchmark, embedded_s3):
     done, checked = _put_get_delete(s3, benchmark, embedded_s3)
     assert done.calls == ROUNDS == benchmark.stats.stats.rounds
     assert dict(done.counts.by_op) == {"s3:GetObject": ROUNDS}  # no PutObject, DeleteObject, HeadBucket
-    assert done.counts.bytes_received == 1000 * ROUNDS
+    assert done.counts.bytes_out == 1000 * ROUNDS
     assert done.per_call()["requests"] == 1
     assert checked == [b"x" * 1000] * ROUNDS  # the check saw each timed call's own result
     assert len(done.teardown_seconds) == ROUNDS

@@ -88,7 +88,7 @@ def test_written_objects_are_removed_after_write_rounds(harness):
 
 def test_every_case_records_request_latency_and_the_profile(harness):
     info = _read(harness, "pyarrow", kind="full")
-    assert info["s3_latency_profile"] == "none" and "s3_model_seconds" not in info
+    assert info["s3_latency_profile"] == "none" and "s3_model_s" not in info
     rows = info["s3_request_latency"]
     gets = [r for r in rows if r["operation"] == "GetObject"]
     assert gets and all(r["requests"] >= 1 and r["ttlb_p50_s"] >= r["ttfb_p50_s"] > 0 for r in gets)
@@ -127,9 +127,9 @@ def test_injected_run_keeps_the_models_prediction_beside_the_measurement():
     assert info["s3_latency_profile"] == "fixed" and info["s3_model_profile"] == "fixed"
     # Every timed request paid the injected first byte; the counted (model input) run did not.
     assert all(r["ttlb_p50_s"] >= 0.05 for r in info["s3_request_latency"])
-    assert info["s3_loopback_seconds"] < info["s3_measured_median_s"]
-    assert info["s3_measured_over_model"] == pytest.approx(info["s3_measured_median_s"] / info["s3_model_seconds"])
-    assert info["s3_model_seconds"] >= 0.05  # at least one first byte
+    assert info["s3_loopback_s"] < info["s3_measured_median_s"]
+    assert info["s3_measured_over_model"] == pytest.approx(info["s3_measured_median_s"] / info["s3_model_s"])
+    assert info["s3_model_s"] >= 0.05  # at least one first byte
     # Peak memory of the read, measured in a child of the clean forkserver (never a fork of this process).
     assert info["peak_memory_method"] == "child of a clean forkserver process + /proc VmHWM delta"
     assert info["peak_memory_bytes"] > 0

@@ -3,7 +3,7 @@
 What is timed (pytest-benchmark; setup outside the timing; see storagebench/dynamodb/):
 
 * ``test_load``            creating and loading each table (25-item BatchWriteItem from parallel
-                           writers, UnprocessedItems resent): load_seconds, load_items_per_s;
+                           writers, UnprocessedItems resent): load_s, load_items_per_s;
 * ``test_pattern``         every registered access pattern on every table size: latency
                            p50/p95/p99, items evaluated vs returned, pages, read units computed
                            by DynamoDB's rules vs reported by the backend, $ per million;
@@ -25,6 +25,7 @@ from storagebench.dynamodb.bench import CaseSkip, run_load, run_pattern
 from storagebench.dynamodb.errors import BackendUnavailable
 from storagebench.dynamodb.files_vs_items import run_files_vs_items
 from storagebench.dynamodb.patterns import get_pattern
+from storagebench.pytest_plugin import skips_reported
 
 pytestmark = pytest.mark.dynamodb
 
@@ -32,11 +33,11 @@ pytestmark = pytest.mark.dynamodb
 @contextlib.contextmanager
 def recorded_skips(session, case: str, **dims) -> Iterator[None]:
     """A backend that cannot run here, or a case that does not fit the table, is a recorded skip."""
-    try:
-        yield
-    except (BackendUnavailable, CaseSkip) as exc:
-        session.skip(case, str(exc), **dims)
-        pytest.skip(str(exc))
+    with skips_reported():  # the recorded skip (CaseSkipped) becomes a pytest skip
+        try:
+            yield
+        except (BackendUnavailable, CaseSkip) as exc:
+            session.skip(case, str(exc), **dims)
 
 
 def test_load(benchmark, ddb_session, ddb_config, ddb_load_case):

@@ -20,13 +20,8 @@ Bad input raises :class:`CatalogError` subclasses naming the database/table/colu
 a table for a database that does not exist, a schema change the format cannot evolve, more
 partition values than partition keys.
 
-extra_info keys (``suite == "catalog"``): ``operation`` ("create_table" | "add_column" |
-"batch_create_partition" | "get_table" | "get_partitions"), ``format``, ``dataset``, ``rows``,
-``columns``, ``table``, ``queryable`` (Athena can read the format), ``serde``,
-``glue_requests`` (requests per timed call), ``partitions`` (partitions added / in the table),
-``partitions_returned``, ``expression``, ``glue_request_cost_usd`` (per timed call, from the
-price table's Glue request price, before the free tier), ``declared_string_columns`` (columns
-declared string by format rules), ``profile``, ``seed``.
+extra_info keys: :class:`storagebench.results.CatalogRecord` (``suite == "catalog"``;
+required and optional keys, types, units), checked when the run JSON is written and read.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import signal
 import sys
 import threading
@@ -204,7 +203,12 @@ def run(args: argparse.Namespace) -> int:
                   f"{len(plugin.failed)} failed")
     for line in plugin.failed[:20]:
         console.print(f"[red]FAILED[/red] {line}", markup=True, highlight=False)
-    print_summary(final, Console(width=None if sys.stdout.isatty() else 200))
+    try:
+        print_summary(final, Console(width=None if sys.stdout.isatty() else 200))
+    except StorageBenchInputError as exc:  # e.g. a results schema error: kept, marked, refused
+        console.print(f"storagebench: error: the run is saved ({final}) but cannot be summarised or "
+                      f"reported: {exc}", markup=False, highlight=False)
+        return 1
     status = 0 if not plugin.failed else 1
     if not args.no_report:
         status = _build_report(final, files.report_dir, console) or status
@@ -262,36 +266,50 @@ def _build_report(run_path: Path, out_dir: Path, console: Console) -> int:
     return 0
 
 
-def print_summary(run_path: Path, console: Console) -> None:
-    """Per dataset and format: size, best write and read medians, fidelity (local target)."""
-    from rich.table import Table
-
-    data = json.loads(run_path.read_text())
+def summary_rows(run: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (dataset, format) of the local formats suite: the smallest file (bytes, compression),
+    the fastest write that kept values and the fastest lossless full read (median seconds, how),
+    and the fidelity verdicts seen.  ``run`` is a :class:`storagebench.report.loading.Run`: the
+    same validated records the report reads."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for bench in data.get("benchmarks", []):
-        info = bench.get("extra_info", {})
-        if info.get("suite") != "formats" or info.get("target", "local") != "local":
+    for bench in run.benchmarks:
+        info = bench["extra_info"]
+        if info["suite"] != "formats" or info["target"] != "local":
             continue
         key = (info["dataset"], info["format"])
         row = rows.setdefault(key, {"size": None, "write": None, "read": None, "fidelity": set()})
         median = bench["stats"]["median"]
         if info["operation"] == "write":
-            if info.get("fidelity") != "lossy-values" and (row["write"] is None or median < row["write"][0]):
+            if info["fidelity"] != "lossy-values" and (row["write"] is None or median < row["write"][0]):
                 row["write"] = (median, f"{info['engine']}/{info['compression']}")
-            size = info.get("bytes_on_disk")
+            size = info["bytes_on_disk"]
             if size and (row["size"] is None or size < row["size"][0]):
                 row["size"] = (size, info["compression"])
-        elif info.get("read_kind") == "full" and not info.get("fidelity_schema_supplied"):
+        elif info.get("read_kind") == "full" and not info["fidelity_schema_supplied"]:
             # A read handed the written schema says nothing about what the file holds (issue 10):
             # the summary, like the report, judges files as a reader without the schema sees them.
-            if info.get("fidelity") == "lossless" and (row["read"] is None or median < row["read"][0]):
+            if info["fidelity"] == "lossless" and (row["read"] is None or median < row["read"][0]):
                 row["read"] = (median, f"{info['reader_engine']}/{info['compression']}")
-            row["fidelity"].add(info.get("fidelity"))
+            row["fidelity"].add(info["fidelity"])
+    return rows
+
+
+def print_summary(run_path: Path, console: Console) -> None:
+    """Per dataset and format: size, best write and read medians, fidelity (local target).
+
+    The run is read through the report's loader, so the summary sees exactly the validated
+    records the report does; a run the loader refuses raises its one-line ReportInputError."""
+    from rich.table import Table
+
+    from storagebench.report.loading import load_run
+
+    run = load_run(run_path)
+    rows = summary_rows(run)
     if not rows:
         return
     shown = {ds for ds, _ in rows}
-    table = Table(title=f"Local formats: best of each ({data['storagebench']['profile']} profile, "
-                        f"{_row_counts(data, shown)})")
+    table = Table(title=f"Local formats: best of each ({run.suite['profile']} profile, "
+                        f"{_row_counts(run.suite, shown)})")
     for col in ("dataset", "format", "smallest file", "fastest write (values kept)", "fastest lossless full read",
                 "fidelity seen"):
         table.add_column(col)
@@ -303,12 +321,12 @@ def print_summary(run_path: Path, console: Console) -> None:
     console.print(table)
 
 
-def _row_counts(data: dict[str, Any], shown: set[str]) -> str:
+def _row_counts(suite: dict[str, Any], shown: set[str]) -> str:
     """'5,000 rows', or each dataset's own count when they differ (a user's file has its own)."""
-    described = data.get("storagebench", {}).get("datasets", {}) or {}
+    described = suite.get("datasets", {}) or {}
     counts = {name: d["rows"] for name, d in described.items() if name in shown and d.get("rows") is not None}
     if counts and len(set(counts.values())) == 1:
         return f"{next(iter(counts.values())):,} rows"
     if counts:
         return ", ".join(f"{name}: {rows:,} rows" for name, rows in sorted(counts.items()))
-    return f"{data['storagebench'].get('rows', 0):,} rows"
+    return f"{suite.get('rows', 0):,} rows"

@@ -1,4 +1,5 @@
-"""Where ``decide`` puts the files: local disk or S3 on the embedded moto server (a registry).
+"""Where ``decide`` puts the files: local disk or S3 on the embedded moto server (a registry of
+:class:`storagebench.targets.Target` implementations).
 
 Both give fresh :class:`formats.Location` objects that every codec writes and reads the same
 way.  The S3 target is the suite's :class:`storagebench.s3.endpoint.S3Target` on the embedded
@@ -9,39 +10,13 @@ modelled cloud time and request $ (:mod:`storagebench.s3.cloud_model`).
 
 from __future__ import annotations
 
+import functools
 import itertools
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any, Callable
 
 from formats.base import Codec, Location
 from storagebench.s3.counting import RequestRecord
-
-
-class LocalTarget:
-    name = "local"
-    description = "local disk (a temporary directory)"
-
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="storagebench-decide-"))
-        self._n = itertools.count()
-
-    def location(self, codec: Codec, stem: str, compression: str) -> Location:
-        return Location(str(self.dir / codec.file_name(f"{stem}-{next(self._n)}", compression)))
-
-    def discard(self, location: Location) -> None:
-        Path(location.path).unlink(missing_ok=True)
-
-    def counted(self, operation: Callable[[], Any]) -> list[RequestRecord] | None:
-        operation()
-        return None
-
-    def describe(self) -> dict[str, Any]:
-        return {"target": self.name}
-
-    def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+from storagebench.targets import LocalTarget
 
 
 class EmbeddedS3Target:
@@ -58,6 +33,9 @@ class EmbeddedS3Target:
     def location(self, codec: Codec, stem: str, compression: str) -> Location:
         key = self.s3.key(codec.file_name(f"{stem}-{next(self._n)}", compression))
         return Location(self.s3.path(key), filesystem=self.fs)
+
+    def reach(self, location: Location) -> Location:
+        return location  # one client: the file is reached as it was written
 
     def discard(self, location: Location) -> None:
         try:
@@ -79,4 +57,6 @@ class EmbeddedS3Target:
         self.s3.close()
 
 
-TARGETS: dict[str, Callable[[], Any]] = {"local": LocalTarget, "s3": EmbeddedS3Target}
+# Both implement storagebench.targets.Target (the format harness's contract).
+TARGETS: dict[str, Callable[[], Any]] = {"local": functools.partial(LocalTarget, prefix="storagebench-decide-"),
+                                         "s3": EmbeddedS3Target}

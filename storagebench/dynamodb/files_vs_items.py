@@ -39,6 +39,7 @@ from storagebench.dynamodb.session import DynamoSession
 from storagebench.dynamodb.sweep import percentiles
 from storagebench.dynamodb.tables import TableSpec
 from storagebench.s3.counting import RequestCounter
+from storagebench.s3.filesystems import pyarrow_filesystem
 from storagebench.moto_server import DEFAULT_REGION, DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.prices import region_prices
 
@@ -62,7 +63,7 @@ def _s3(session: DynamoSession) -> dict[str, Any]:
         s3 = aws.client("s3", server.endpoint_url, DEFAULT_REGION, DUMMY_CREDENTIALS)
         bucket = f"sb-{session.run_id}-files"
         s3.create_bucket(Bucket=bucket)
-        fs = server.pyarrow_filesystem(DEFAULT_REGION)
+        fs = pyarrow_filesystem(server.endpoint_url, DEFAULT_REGION, DUMMY_CREDENTIALS)
         session.resources["files_s3"] = {"server": server, "counter": counter, "fs": fs,
                                           "bucket": bucket, "files": {}}
     return session.resources["files_s3"]

@@ -8,33 +8,25 @@ by (backend, layout, items, item bytes); at close only the tables this run creat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from storagebench.dynamodb.backends import BackendOptions, RunningBackend, start_backend
 from storagebench.dynamodb.client import DynamoClient
 from storagebench.dynamodb.errors import BackendUnavailable, DynamoDBError
 from storagebench.dynamodb.tables import LoadedTable, TableSpec, create_and_load, delete_table, new_run_id
+from storagebench.outcomes import OutcomeLog
+
+SUITE_DYNAMODB = "dynamodb"
 
 
-@dataclass
-class DynamoOutcome:
-    case: str
-    status: str  # "skipped" | "failed"
-    reason: str
-    dims: dict[str, Any] = field(default_factory=dict)
-    suite: str = "dynamodb"
+class DynamoSession(OutcomeLog):
+    """The run's backends, clients and tables; its skipped cases (:class:`OutcomeLog`)."""
 
-    def as_json(self) -> dict[str, Any]:
-        return {"case": self.case, "suite": self.suite, "status": self.status, "reason": self.reason, **self.dims}
-
-
-class DynamoSession:
     def __init__(self, options: BackendOptions | None = None, writers: int = 4, run_id: str | None = None):
+        super().__init__()
         self.options = options or BackendOptions()
         self.writers = writers
         self.run_id = run_id or new_run_id()
-        self.outcomes: list[DynamoOutcome] = []
         self._backends: dict[str, RunningBackend | DynamoDBError] = {}
         self._clients: dict[str, DynamoClient] = {}
         self._tables: dict[tuple[str, TableSpec], LoadedTable] = {}
@@ -87,8 +79,10 @@ class DynamoSession:
         delete_table(self.client(backend), table)
         created.remove(table)
 
-    def skip(self, case: str, reason: str, status: str = "skipped", **dims: Any) -> None:
-        self.outcomes.append(DynamoOutcome(case, status, reason, dims))
+    def skip(self, case: str, reason: str, status: str = "skipped", suite: str = SUITE_DYNAMODB,  # type: ignore[override]
+             **dims: Any) -> None:
+        """Record the case as not measured and stop it (raises CaseSkipped)."""
+        OutcomeLog.skip(self, case, reason, suite=suite, status=status, **dims)
 
     def close(self) -> list[str]:
         """Delete created tables, stop backends; returns problems met (never raises)."""

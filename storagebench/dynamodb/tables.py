@@ -131,7 +131,7 @@ class LoadStats:
         return self.items / self.seconds if self.seconds else float("inf")
 
     def as_info(self) -> dict[str, Any]:
-        return {"load_seconds": self.seconds, "load_items_per_s": self.items_per_s, "load_writers": self.writers,
+        return {"load_s": self.seconds, "load_items_per_s": self.items_per_s, "load_writers": self.writers,
                 "load_batches": self.batches, "unprocessed_resends": self.unprocessed_resends,
                 "throttle_retries": self.throttle_retries, "wcu_computed": self.wcu_computed}
 

@@ -22,14 +22,8 @@ Bad input: restoring an object that is not archived (STANDARD etc.) raises
 :class:`NotArchivedError` naming the bucket, key and class; a tier the class does not offer
 (DEEP_ARCHIVE has no Expedited) raises :class:`RestoreTierError`.
 
-extra_info keys (``suite == "glacier"``): ``operation`` ("archive_put" | "get_before_restore" |
-"restore_request" | "restore_poll" | "restored_get" | "restore_estimate" | "storage_cost"),
-``storage_class``, ``tier``, ``object_bytes``, ``state`` (the state after the operation),
-``polls`` (head_object polls until restored), ``requests``, ``requests_by_op``, ``format``,
-``restore_hours_min``, ``restore_hours_max``, ``restore_cost_usd``, ``monthly_cost_usd`` (dict
-class -> $/month for the file), ``minimum_commitment_usd`` (dict class -> $ owed for the minimum
-storage duration), ``billable_bytes`` (dict class -> bytes billed incl. overhead/minimum size),
-``cheapest_class``, ``price_as_of``, ``profile``, ``seed``, ``dataset``, ``rows``.
+extra_info keys: :class:`storagebench.results.GlacierRecord` (``suite == "glacier"``;
+required and optional keys, types, units), checked when the run JSON is written and read.
 """
 
 from __future__ import annotations

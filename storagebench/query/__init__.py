@@ -8,10 +8,6 @@ engine's answer checked against the reference before it is timed.
 * :mod:`storagebench.query.answers`  normalising and comparing answers (stated tolerance);
 * :mod:`storagebench.query.bench`    the benchmark cases and the timed run.
 
-Results (``suite == "query"``) carry, besides the format keys (``format``, ``compression``,
-``dataset``, ``rows`` ...): ``operation`` "query", ``engine``, ``query`` (name),
-``query_description``, ``query_sql`` (readable form), ``query_scan`` (how the engine read the
-format), ``answer_rows``, ``answer_digest`` (same digest = same answer), ``answer_agrees``
-(always True for a timing: a disagreeing answer is a failed outcome with the difference, never a
-timing), ``answer_tolerance``, ``writer_engine``, ``bytes_on_disk``.
+extra_info keys: :class:`storagebench.results.QueryRecord` (``suite == "query"``; required and
+optional keys, types, units), checked when the run JSON is written and read.
 """

@@ -23,7 +23,8 @@ import formats
 from formats.base import Codec
 from storagebench import memory
 from storagebench.cases import dataset_label
-from storagebench.harness import CaseSkipped, Harness, _median, _summary
+from storagebench.harness import CaseSkipped, Harness, median_seconds
+from storagebench.outcomes import error_summary
 from storagebench.profiles import Profile
 from storagebench.query import answers
 from storagebench.query.engines import ENGINES, arrow_answer, get_engine
@@ -115,7 +116,7 @@ class QueryBench:
         try:
             answer = answers.normalise(engine.run(codec, location, q), q)
         except Exception as exc:
-            h.skip(case.id, f"{case.engine} cannot run query {q.name!r} on the {case.format} file: {_summary(exc)}",
+            h.skip(case.id, f"{case.engine} cannot run query {q.name!r} on the {case.format} file: {error_summary(exc)}",
                    status="failed", **dims)
         agreement = answers.compare(reference, answer, q)
         if not agreement.agrees:
@@ -139,7 +140,7 @@ class QueryBench:
             "answer_agrees": True,
             "answer_tolerance": answers.TOLERANCE_TEXT,
             "bytes_on_disk": written.size,
-            "time_median_s": _median(benchmark),
+            "time_median_s": median_seconds(benchmark),
             "peak_memory_bytes": peak,
             "peak_memory_method": memory.method(clean) if peak is not None else None,
         }

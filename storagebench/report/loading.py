@@ -2,8 +2,11 @@
 
 A report is only as good as its input, so every way a file can be wrong gets its own clear
 error naming the file and what is wrong with it (a missing file, something that is not
-pytest-benchmark JSON, a run written by an older or other schema, a run with nothing in it).
-Failed and skipped cases are not errors: they are kept as outcomes and reported.
+pytest-benchmark JSON, a run written by an older or other schema, a record that does not match
+its suite's declaration in storagebench/results.py, a run with nothing in it), in one line naming
+the file and the first bad record, so no report section ever meets a missing key.  Failed and
+skipped cases are not errors: they are kept as outcomes and reported.  ``storagebench run``'s
+summary reads its run through this loader too.
 
 Where runs come from: ``pytest --benchmark-json FILE`` writes one file; ``--benchmark-autosave``
 writes ``.benchmarks/<machine>/NNNN_<commit>.json``; ``storagebench run`` writes under
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from formats.base import StorageBenchInputError
-from storagebench.results import SCHEMA_VERSION
+from storagebench.results import SCHEMA_VERSION, ResultsSchemaError, validate_outcome, validate_record
 
 DEFAULT_RUNS_DIR = Path("results/runs")
 
@@ -119,7 +122,15 @@ def validate_run(raw: Any, path: Path) -> Run:
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ReportInputError(
             f"results file {name!r} has schema_version {version!r}; this storagebench reads "
-            f"schema_version <= {SCHEMA_VERSION} (upgrade storagebench to report it)")
+            f"schema_version {SCHEMA_VERSION} (upgrade storagebench to report it)")
+    if version < SCHEMA_VERSION:
+        raise ReportInputError(
+            f"results file {name!r} has schema_version {version}, written by an older storagebench; "
+            f"this one reads schema_version {SCHEMA_VERSION} (keys were renamed, see "
+            "storagebench/results.py): re-run the benchmarks to report it")
+    if suite.get("schema_error"):
+        raise ReportInputError(f"results file {name!r} was written with a results schema error: "
+                               f"{suite['schema_error']}")
     outcomes = suite.get("outcomes") or []
     if not isinstance(outcomes, list):
         raise ReportInputError(f"results file {name!r}: 'storagebench.outcomes' is not a list")
@@ -139,12 +150,16 @@ def validate_run(raw: Any, path: Path) -> Run:
         if lacking:
             raise ReportInputError(f"{where} ({label}): stats lack {', '.join(lacking)} "
                                    "(older pytest-benchmark format?)")
-        extra = bench["extra_info"]
-        if not isinstance(extra, dict) or "suite" not in extra or "operation" not in extra:
-            raise ReportInputError(
-                f"{where} ({label}): extra_info lacks 'suite'/'operation' (written by another schema; "
-                "see storagebench/results.py)")
+        try:
+            validate_record(bench["extra_info"], label)
+        except ResultsSchemaError as exc:
+            raise ReportInputError(f"{where}: {exc}") from None
         benchmarks.append(bench)
+    for i, outcome in enumerate(outcomes):
+        try:
+            validate_outcome(outcome, i)
+        except ResultsSchemaError as exc:
+            raise ReportInputError(f"results file {name!r}: {exc}") from None
     if not benchmarks and not outcomes:
         raise ReportInputError(
             f"results file {name!r} is an empty run: no benchmark produced a timing and no case was "

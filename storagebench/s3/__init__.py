@@ -1,11 +1,15 @@
 """S3 target: embedded moto server, clients side by side, counted requests and bytes.
 
-Modules: ``endpoint`` (which endpoint, the run's bucket/prefix, clients with bounded retries),
-``counting`` (WSGI request counter in front of moto), ``proxy`` (the same counter in front of
-any http:// endpoint), ``client_counting`` (botocore hooks for https endpoints), ``latency``
-(injected cloud latency), ``clients`` (the client registry), ``needed`` and ``orc_layout``
-(bytes a read needs: the amplification denominator), ``cloud_model`` (modelled time and
-request cost), ``target`` (the S3 harness), ``pytest_plugin`` (options, fixtures, cases).
+Modules: ``endpoint_options`` (which endpoint the options ask for), ``endpoint`` (the one
+``S3Target``: the opened endpoint, the run's bucket/prefix, clients with bounded retries),
+``filesystems`` (the one pyarrow/s3fs client factory), ``counting`` (WSGI request counter in
+front of moto), ``request_counts`` (a block's requests by operation, priced), ``proxy`` (the same
+counter in front of any http:// endpoint), ``client_counting`` (botocore hooks for https
+endpoints), ``latency`` (injected cloud latency), ``clients`` (the client registry),
+``client_target`` (S3 through one client as a ``storagebench.targets.Target``), ``needed`` and
+``orc_layout`` (bytes a read needs: the amplification denominator), ``cloud_model`` (modelled
+time and request cost), ``work`` (a case's counted-work keys), ``target`` (the S3 harness),
+``objects`` (reading one object as a user would), ``pytest_plugin`` (options, fixtures, cases).
 
 :func:`pytest_args` turns the S3 options into the pytest arguments the benchmarks take, for a
 command line (e.g. ``storagebench run --target s3``) that runs pytest.

@@ -21,13 +21,8 @@ folders, ``=`` breaks ``key=value`` parsing, and ``% # ? : * " ' \\ [ ] ^ {`` or
 characters are percent-escaped differently by different writers) raises
 :class:`PartitionColumnError` naming the column, the value and the character.
 
-extra_info keys (``suite == "partitions"``): ``operation`` ("write" | "query" | "full_scan"),
-``target`` ("local" | "s3"), ``scheme``, ``partition_keys``, ``layout`` ("partitioned" |
-``"unpartitioned"``), ``partitions`` (folders written), ``files`` (files in the layout),
-``bytes_total``, ``mean_file_bytes``, ``files_read``, ``bytes_read`` (local: sizes of the files
-read; s3: response bytes counted), ``requests``, ``requests_by_op``, ``discovery_requests``
-(listing to open the dataset on S3), ``rows_returned``, ``query``, ``request_cost_usd``,
-``dataset``, ``rows``, ``profile``, ``seed``.
+extra_info keys: :class:`storagebench.results.PartitionsRecord` (``suite == "partitions"``;
+required and optional keys, types, units), checked when the run JSON is written and read.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def run_query_case(benchmark: Any, lifecycle: Any, target: str, scheme: str, lay
                           target=lifecycle.counted(target), check=check, discard_result=True)
         files = files_scanned(dataset, expr)
         per_call = done.per_call()
-        bytes_read = per_call.pop("bytes_received", None) if target == "s3" else files_bytes(dataset, files)
+        bytes_read = per_call.pop("s3_bytes_out", None) if target == "s3" else files_bytes(dataset, files)
         benchmark.extra_info.update(_info(
             lifecycle, "query", target, scheme, layout=layout, query=text, files=stats.files,
             partitions=stats.partitions, bytes_total=stats.bytes_total, files_read=len(files),
@@ -164,7 +164,7 @@ def run_full_scan_case(benchmark: Any, lifecycle: Any, target: str, scheme: str)
         done = run_rounds(benchmark, scan, setup=setup, rounds=lifecycle.rounds(benchmark),
                           target=lifecycle.counted(target), check=check, discard_result=True)
         per_call = done.per_call()
-        bytes_read = per_call.pop("bytes_received", None) if target == "s3" else stats.bytes_total
+        bytes_read = per_call.pop("s3_bytes_out", None) if target == "s3" else stats.bytes_total
         benchmark.extra_info.update(_info(
             lifecycle, "full_scan", target, scheme,
             layout="partitioned" if scheme != "none" else "unpartitioned", files=stats.files,

@@ -27,9 +27,9 @@ from formats.base import Codec
 from storagebench.catalog import GlueCatalog
 from storagebench.catalog.capture import encode
 from storagebench.datasets import Dataset
-from storagebench.harness import CaseSkipped, Outcome
+from storagebench.outcomes import OutcomeLog
 from storagebench.pytest_plugin import SuiteConfig, register_outcome_source, suite_config
-from storagebench.threevs.s3target import S3Target
+from storagebench.threevs.s3target import S3Target, embedded_target
 
 __all__ = ["lifecycle", "embedded_s3"]
 
@@ -49,7 +49,8 @@ class LifecycleSuite:
         self.rows_override = rows_override
         self.run_id = uuid.uuid4().hex[:8]
         self.work_dir = Path(tempfile.mkdtemp(prefix="storagebench-lifecycle-"))
-        self.outcomes: list[Outcome] = []
+        self._log = OutcomeLog()
+        self.outcomes = self._log.outcomes
         self._target: S3Target | None = None
         self._catalog: GlueCatalog | None = None
         self._encoded: dict[tuple[str, str, int], tuple[bytes, pa.Table]] = {}
@@ -60,7 +61,7 @@ class LifecycleSuite:
     @property
     def target(self) -> S3Target:
         if self._target is None:
-            self._target = S3Target()
+            self._target = embedded_target()
         return self._target
 
     def bucket(self, purpose: str) -> str:
@@ -137,8 +138,7 @@ class LifecycleSuite:
                 "seed": self.seed, **extra}
 
     def skip(self, case: str, suite: str, reason: str, **dims: Any) -> None:
-        self.outcomes.append(Outcome(case, suite, "skipped", reason, dims))
-        raise CaseSkipped(reason)
+        self._log.skip(case, reason, suite=suite, **dims)
 
     def close(self) -> None:
         if self._catalog is not None:
@@ -159,6 +159,6 @@ def lifecycle(request: pytest.FixtureRequest) -> Iterator[LifecycleSuite]:
 @pytest.fixture(scope="module")
 def embedded_s3() -> Iterator[S3Target]:
     """A fresh embedded S3/Glue endpoint with request counting (tests import this fixture)."""
-    target = S3Target()
+    target = embedded_target()
     yield target
     target.close()

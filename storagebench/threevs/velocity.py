@@ -19,14 +19,8 @@ The rows come from the ``numeric`` sensor dataset (a time series is what streams
 so the compacted file must hold exactly the rows of the stream, in the same order
 (:func:`compact` checks the count; the tests check every value).
 
-extra_info keys (``suite == "velocity"``): ``operation`` ("write_stream" | "write_batch" |
-"read_small_objects" | "read_compacted" | "compaction"), ``target`` ("local" | "s3"),
-``appends``, ``batch_rows``, ``rows``, ``objects`` (objects written / read), ``bytes_total``,
-``requests``, ``requests_by_op``, ``bytes_received`` (s3: response bytes per round),
-``request_cost_usd``, ``cost_per_million_rows_usd``,
-``files_in``, ``bytes_in``, ``bytes_out``, ``rows_returned``, ``cleanup_seconds`` (median wall
-time of verify + delete per compaction), ``cleanup_requests`` / ``cleanup_requests_by_op`` /
-``cleanup_request_cost_usd`` (s3: per compaction), ``dataset``, ``profile``, ``seed``.
+extra_info keys: :class:`storagebench.results.VelocityRecord` (``suite == "velocity"``;
+required and optional keys, types, units), checked when the run JSON is written and read.
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def run_compaction_case(benchmark: Any, lifecycle: Any, target: str) -> None:
                 cleanup.add_records(counts.records)
 
         # The inputs are the same micro-batches as the read layout's small objects: same bytes.
-        _, bytes_in = stored_bytes(_layouts(lifecycle, target)[0], fs)
+        _, input_bytes = stored_bytes(_layouts(lifecycle, target)[0], fs)
         done = run_rounds(benchmark, rewrite_as_one, setup=setup, rounds=lifecycle.rounds(benchmark, heavy=True),
                           target=lifecycle.counted(target), check=check, teardown=verify_and_delete)
         prefix, output = jobs[0]
@@ -162,11 +162,11 @@ def run_compaction_case(benchmark: Any, lifecycle: Any, target: str) -> None:
         assert fs.get_file_info(prefix).type == pafs.FileType.NotFound or not stored_bytes(prefix, fs)[0], \
             "compaction left its inputs"
         _, bytes_out = stored_bytes(output, fs)
-        extra: dict[str, Any] = {"cleanup_seconds": statistics.median(done.teardown_seconds)}
+        extra: dict[str, Any] = {"cleanup_s": statistics.median(done.teardown_seconds)}
         if target == "s3":
             per = cleanup.per_round(done.calls)
             extra.update(cleanup_requests=per["requests"], cleanup_requests_by_op=per["requests_by_op"],
                          cleanup_request_cost_usd=per["request_cost_usd"])
         benchmark.extra_info.update(_info(lifecycle, "compaction", target, done, files_in=results[0].files_in,
-                                          bytes_in=bytes_in, objects=1, bytes_out=bytes_out,
+                                          input_bytes=input_bytes, objects=1, output_bytes=bytes_out,
                                           bytes_total=bytes_out, rows_returned=results[0].rows, **extra))

@@ -26,16 +26,8 @@ Reads use each format's pyarrow reader where it has one (else its first reader,
 not bounded).  The row count of each timed read is checked after the timer stops, and its
 result is freed before the next round (one table resident at a time).
 
-extra_info keys (``suite == "volume"``), every sweep point: ``operation`` ("write" | "read"),
-``format``, ``engine``, ``compression``, ``rows`` (this point), ``sweep_rows`` (the whole
-sweep), ``sweep_index``, ``bytes`` (file size at this point), ``bytes_per_row``, ``batch_rows``,
-``arrow_bytes`` (all rows of this point, in Arrow), ``batch_arrow_bytes``, ``dataset``,
-``profile``, ``seed``.  The largest point adds the fit over the points measured in this run:
-``sweep_seconds`` / ``sweep_iqr_seconds`` / ``sweep_n`` (median, IQR and rounds per point, same
-order as ``sweep_rows``; None where a point was not measured), ``sweep_bytes``,
-``time_exponent``, ``time_fit_r2``, ``size_exponent``, ``size_fit_r2``, and the memory keys
-``peak_memory_bytes``, ``peak_memory_method``, ``peak_rss_ratio`` (peak / arrow_bytes),
-``peak_per_batch_ratio``, ``memory_bounded`` (writes only; None for reads).
+extra_info keys: :class:`storagebench.results.VolumeRecord` (``suite == "volume"``;
+required and optional keys, types, units), checked when the run JSON is written and read.
 """
 
 from __future__ import annotations

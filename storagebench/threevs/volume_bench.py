@@ -117,8 +117,8 @@ class VolumeSuite:
         measured = [(r, p.median) for r, p in zip(self.sizes, points) if p is not None]
         time_fit = fit_exponent([r for r, _ in measured], [m for _, m in measured])
         size_fit = fit_exponent(self.sizes, sizes)
-        return {"sweep_seconds": [p.median if p else None for p in points],
-                "sweep_iqr_seconds": [p.iqr if p else None for p in points],
+        return {"sweep_s": [p.median if p else None for p in points],
+                "sweep_iqr_s": [p.iqr if p else None for p in points],
                 "sweep_n": [p.rounds if p else None for p in points],
                 "sweep_bytes": sizes,
                 "time_exponent": time_fit.exponent if time_fit else None,
@@ -189,7 +189,7 @@ def run_volume_case(benchmark: Any, lifecycle: Any, op: str, fmt: str, rows: int
         size = os.path.getsize(path)
         info = lifecycle.base_info(
             SUITE_VOLUME, op, format=fmt, engine=engine, compression=compression, dataset=VOLUME_DATASET,
-            rows=rows, sweep_rows=list(suite.sizes), sweep_index=suite.sizes.index(rows), bytes=size,
+            rows=rows, sweep_rows=list(suite.sizes), sweep_index=suite.sizes.index(rows), bytes_on_disk=size,
             bytes_per_row=size / rows, batch_rows=source.batch_rows, arrow_bytes=source.arrow_bytes(rows),
             batch_arrow_bytes=max(t.nbytes for t in source.tables))
         if rows == max(suite.sizes):

@@ -61,7 +61,7 @@ class RunningBackend:
     def describe(self) -> dict[str, Any]:
         # Redacted: a URL's user:password@ or ?token= never reaches results.
         return {"backend": self.name, "endpoint": redact_url(self.endpoint_url) or f"aws:{self.region}",
-                "backend_version": self.version, "startup_seconds": self.startup_seconds,
+                "backend_version": self.version, "startup_s": self.startup_seconds,
                 "reports_capacity": self.reports_capacity, "backend_caveat": self.caveat}
 
 

@@ -2,9 +2,9 @@
 pages, read capacity (computed from item sizes and as the backend reported it) and cost, with
 each backend's caveat (a mock's latency and ConsumedCapacity are not DynamoDB's).
 
-Rendered only when the run has DynamoDB results (``suite == "dynamodb"``; keys: operation =
-pattern, backend, table_items, p50_s/p95_s/p99_s, scanned_count, returned_count, pages,
-rcu_computed, rcu_reported, cost_per_million_usd, backend_caveat)."""
+Rendered only when the run has DynamoDB results (``suite == "dynamodb"``; the keys are
+storagebench.results.DynamoDBRecord's: latency percentiles are ``p50_s``/``p95_s``/``p99_s``,
+in seconds, and ``latency_slope`` is how p50 grows with the table (log-log slope))."""
 
 from __future__ import annotations
 
@@ -19,14 +19,27 @@ from storagebench.report.sections import section
 
 
 def latency_s(row: Any, pct: str) -> float:
-    """A percentile in seconds: ``p50_s``, else ``p50_ms``/1000, else the timing median for p50."""
-    for key, scale in ((f"{pct}_s", 1.0), (f"{pct}_ms", 1e-3), (pct, 1.0)):
-        v = row.get(key) if hasattr(row, "get") else None
-        if v is not None and not fmt.missing(v):
-            return float(v) * scale
-    if pct == "p50" and not fmt.missing(row.get("time_median")):
-        return float(row["time_median"])
-    return float("nan")
+    """A latency percentile (``p50``/``p95``/``p99``) in seconds, NaN where the case has none
+    (load and files-vs-items rows are not pattern timings)."""
+    v = row.get(f"{pct}_s")
+    return float("nan") if fmt.missing(v) else float(v)
+
+
+def _slopes(frame: pd.DataFrame) -> Table | None:
+    """One row per pattern x backend x layout: the log-log slope of p50 against table size."""
+    if "latency_slope" not in frame.columns:
+        return None
+    have = frame[frame["latency_slope"].map(lambda v: not fmt.missing(v))]
+    if have.empty:
+        return None
+    keys = [c for c in ("operation", "backend", "table_layout", "item_bytes_target") if c in have.columns]
+    rows = []
+    for _, r in have.drop_duplicates(subset=keys).sort_values(keys).iterrows():
+        sizes = frame[(frame[keys] == r[keys]).all(axis=1)]["table_items"]
+        rows.append([r["operation"], r.get("backend", "-"), fmt.number(r["latency_slope"]),
+                     f"{fmt.count(sizes.min())} - {fmt.count(sizes.max())}"])
+    return Table("p50 growth with table size: the log-log slope (0 = flat, 1 = linear in the table's "
+                 "items)", ["pattern", "backend", "slope", "table items"], rows, key="dynamodb:slopes")
 
 
 @section("dynamodb", "DynamoDB access patterns", order=75)
@@ -51,6 +64,9 @@ def build(ctx: ReportContext) -> list[Block] | None:
                    "items returned", "pages", "RCU computed", "RCU reported", "$ per million"], rows,
               key="dynamodb")]
     blocks += [Text(f"Backend caveat: {c}", kind="warn") for c in caveats]
+    slopes = _slopes(frame)
+    if slopes is not None:
+        blocks.append(slopes)
     if "table_items" in frame.columns and frame["table_items"].nunique() > 1:
         series: dict[str, list[tuple[float, float]]] = {}
         for _, r in frame.iterrows():

@@ -204,11 +204,16 @@ def _point_lookup(ctx: ReportContext) -> list[Block]:
     if ddb.empty:
         return [Heading(title), Text("Not measured in this run: point lookups are measured by the "
                                      "DynamoDB suite (GetItem, BatchGetItem, Query, Scan).", kind="note")]
-    from storagebench.report.sections.dynamodb import latency_s  # one reading of the p50 keys
+    from storagebench.report.sections.dynamodb import latency_s  # the one reading of p50_s
 
     biggest = ddb["table_items"].max() if "table_items" in ddb.columns else None
     at = ddb[ddb["table_items"] == biggest] if biggest is not None else ddb
-    ranked = sorted(((latency_s(r, "p50"), r) for _, r in at.iterrows()), key=lambda t: t[0])
+    # Only timed lookups rank: a load row has no p50_s (its time is a load, not a lookup).
+    ranked = sorted(((p50, r) for p50, r in ((latency_s(r, "p50"), r) for _, r in at.iterrows()) if p50 == p50),
+                    key=lambda t: t[0])
+    if not ranked:
+        return [Heading(title), Text(f"No lookup was timed at {fmt.count(biggest)} items (only loads).",
+                                     kind="note")]
     rows = [[r["operation"], r.get("backend", "-"), fmt.seconds(p50), fmt.seconds(latency_s(r, "p99")),
              fmt.number(r.get("rcu_computed")), fmt.usd(r.get("cost_per_million_usd"))] for p50, r in ranked]
     caveats = sorted({str(c) for c in at.get("backend_caveat", pd.Series(dtype=object)).dropna()})

@@ -78,7 +78,7 @@ def _model_verdict(r: Any) -> str:
     ratio, on_mock = r.get("s3_measured_over_model"), r.get("s3_measured_over_model_on_mock")
     if _within(ratio):
         return "within 25%"
-    if _in_rounds(r, r.get("s3_model_seconds")):
+    if _in_rounds(r, r.get("s3_model_s")):
         return "off the median by more than 25%, but inside the measured rounds' min-max (noisy machine)"
     spread = r.get("s3_loopback_spread")
     if not fmt.missing(spread) and float(spread) > 1 + MODEL_TOLERANCE:
@@ -97,8 +97,8 @@ def _model_verdict(r: Any) -> str:
         return (f"the client overlapped fewer requests under latency than on loopback ({float(injected_waves):.0f} "
                 f"sequential waves per read vs {int(loop_waves)}): the concurrency the model takes from loopback "
                 "does not hold for this client (its reader threads wait on each other)")
-    with_observed = r.get("s3_model_observed_first_byte_seconds")
-    measured, model = r.get("time_median"), r.get("s3_model_seconds")
+    with_observed = r.get("s3_model_observed_first_byte_s")
+    measured, model = r.get("time_median"), r.get("s3_model_s")
     if not any(fmt.missing(x) for x in (with_observed, measured, model, observed)) \
             and min(float(model), float(with_observed)) <= float(measured) <= max(float(model), float(with_observed)):
         return (f"between the model with the profile's first byte and with the observed one ({fmt.seconds(observed)} "
@@ -125,8 +125,8 @@ def _model_tables(frame: Any) -> list[Block]:
         rows.append([r.get("s3_client", "-"), f"{r.get('format', '-')}/{r.get('compression', '-')}",
                      r.get("engine", "-"), r.get("read_kind", "-"), fmt.bytes_(r.get("s3_object_bytes")),
                      fmt.count(r.get("s3_requests_total")), fmt.seconds(r.get("time_median")),
-                     fmt.seconds(r.get("s3_model_seconds")), fmt.ratio(r.get("s3_measured_over_model")),
-                     fmt.seconds(r.get("s3_model_on_mock_seconds")),
+                     fmt.seconds(r.get("s3_model_s")), fmt.ratio(r.get("s3_measured_over_model")),
+                     fmt.seconds(r.get("s3_model_on_mock_s")),
                      fmt.ratio(r.get("s3_measured_over_model_on_mock")),
                      fmt.seconds(r.get("s3_observed_first_byte_s")), _waves_cell(r), _model_verdict(r)])
     blocks: list[Block] = [
@@ -163,8 +163,8 @@ def _prebuffer_table(reads: Any) -> list[Block]:
                      f"{fmt.count(a.get('s3_requests_total'))} / {fmt.count(b.get('s3_requests_total'))}",
                      f"{fmt.seconds(a.get('time_median'))} / {fmt.seconds(b.get('time_median'))}",
                      fmt.ratio(ratio(a.get("time_median"), b.get("time_median"))),
-                     fmt.ratio(ratio(a.get("s3_model_seconds"), b.get("s3_model_seconds"))),
-                     fmt.ratio(ratio(a.get("s3_model_on_mock_seconds"), b.get("s3_model_on_mock_seconds")))])
+                     fmt.ratio(ratio(a.get("s3_model_s"), b.get("s3_model_s"))),
+                     fmt.ratio(ratio(a.get("s3_model_on_mock_s"), b.get("s3_model_on_mock_s")))])
     if not rows:
         return []
     return [Table("Parquet through pyarrow: pre_buffer off vs on (injected latency)",

@@ -58,7 +58,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
         order = {op: i for i, op in enumerate(OPERATIONS)}
         rows = [[OPERATIONS.get(r["operation"], r["operation"]), fmt.count(r.get("objects")),
                  fmt.bytes_(r.get("bytes_total")), fmt.number(r.get("requests")), by_op(r.get("requests_by_op")),
-                 fmt.bytes_(r.get("bytes_received")), fmt.usd(r.get("request_cost_usd")),
+                 fmt.bytes_(r.get("s3_bytes_out")), fmt.usd(r.get("request_cost_usd")),
                  fmt.usd(r.get("cost_per_million_rows_usd")), fmt.count(r.get("rows_returned")), *timing_cells(r)]
                 for _, r in part.assign(_o=part["operation"].map(order)).sort_values("_o").iterrows()]
         blocks += [Heading(TARGET_LABELS.get(target, target)),
@@ -75,8 +75,8 @@ def build(ctx: ReportContext) -> list[Block] | None:
         comp = first(part, operation="compaction")
         if comp is not None:
             blocks.append(Text(
-                f"Compaction turned {fmt.count(comp.get('files_in'))} objects ({fmt.bytes_(comp.get('bytes_in'))}) "
-                f"into {fmt.count(comp.get('objects'))} ({fmt.bytes_(comp.get('bytes_out'))}) in "
+                f"Compaction turned {fmt.count(comp.get('files_in'))} objects ({fmt.bytes_(comp.get('input_bytes'))}) "
+                f"into {fmt.count(comp.get('objects'))} ({fmt.bytes_(comp.get('output_bytes'))}) in "
                 f"{fmt.timing(comp.get('time_median'), comp.get('time_iqr'), comp.get('rounds'))}"
                 + (f" with {fmt.number(comp.get('requests'))} requests ({fmt.usd(comp.get('request_cost_usd'))})"
                    if value(comp.get("requests")) is not None else "") + "."
@@ -86,9 +86,9 @@ def build(ctx: ReportContext) -> list[Block] | None:
 
 def _cleanup(comp: pd.Series) -> str:
     """The job's untimed tail: verifying the output and deleting the inputs (after the timer)."""
-    if value(comp.get("cleanup_seconds")) is None:
+    if value(comp.get("cleanup_s")) is None:
         return ""
-    text = f" Verifying the output and deleting the inputs, after the timer: {fmt.seconds(comp.get('cleanup_seconds'))} (median)"
+    text = f" Verifying the output and deleting the inputs, after the timer: {fmt.seconds(comp.get('cleanup_s'))} (median)"
     if value(comp.get("cleanup_requests")) is not None:
         text += (f", {fmt.number(comp.get('cleanup_requests'))} requests ({by_op(comp.get('cleanup_requests_by_op'))}, "
                  f"{fmt.usd(comp.get('cleanup_request_cost_usd'))})")

@@ -24,9 +24,9 @@ def sweep(points: pd.DataFrame) -> list[tuple[float, float]]:
 
 def fitted(frame: pd.DataFrame) -> pd.DataFrame:
     """The cases that carry a sweep's fit (its largest point)."""
-    if "sweep_seconds" not in frame.columns:
+    if "sweep_s" not in frame.columns:
         return frame.iloc[0:0]
-    return frame[frame["sweep_seconds"].map(lambda x: value(x) is not None)]
+    return frame[frame["sweep_s"].map(lambda x: value(x) is not None)]
 
 
 LOW_R2 = 0.9  # below this one slope does not describe the sweep: flagged, not hidden
@@ -69,7 +69,7 @@ def build(ctx: ReportContext) -> list[Block] | None:
                         [f"{fmt.NOISY_MARK} R\u00b2 below {LOW_R2}: the points do not lie on one line "
                          "(fixed costs at the small end, or noise); read the chart, not the slope."],
                         key="volume:exponents"))
-    points = [[r["format"], r["operation"], fmt.count(r.get("rows")), fmt.bytes_(r.get("bytes")), *timing_cells(r)]
+    points = [[r["format"], r["operation"], fmt.count(r.get("rows")), fmt.bytes_(r.get("bytes_on_disk")), *timing_cells(r)]
               for _, r in frame.sort_values(["operation", "format", "rows"], ascending=[False, True, True]).iterrows()]
     blocks.append(Table("Sweep points", ["format", "operation", "rows", "file bytes", *TIMING], points,
                         ["One pytest-benchmark case per point: median and IQR over n rounds."],
