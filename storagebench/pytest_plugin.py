@@ -1,8 +1,10 @@
 """pytest glue: command-line options, case parametrisation, fixtures and JSON additions.
 
-``benchmarks/conftest.py`` imports everything from here, so ``pytest benchmarks/`` takes the
-suite's options next to pytest-benchmark's own (``--benchmark-json``, ``--benchmark-autosave``,
-``--benchmark-compare``, ``--benchmark-histogram`` ...):
+Loaded as one of :data:`storagebench.benchmarks.PLUGINS` (by the checkout's conftest.py, and with
+``-p`` by ``storagebench run``), so ``pytest benchmarks/`` takes the suite's options next to
+pytest-benchmark's own (``--benchmark-json``, ``--benchmark-autosave``, ``--benchmark-compare``,
+``--benchmark-histogram`` ...).  The options themselves are defined once, in
+:mod:`storagebench.suite_options`:
 
     --profile quick|standard|full   rows, rounds and compressions (default quick)
     --rows N                        override the profile's rows per dataset
