@@ -538,7 +538,8 @@ def validate_record(info: Any, case: str) -> None:
     benchmark's extra_info) does not match its suite's record."""
     suite = info.get("suite") if isinstance(info, Mapping) else None
     if suite is None:
-        raise ResultsSchemaError(f"case {case!r}: extra_info lacks 'suite' (another schema? see storagebench/results.py)")
+        raise ResultsSchemaError(f"case {case!r}: extra_info lacks 'suite' "
+                                 "(another schema? see storagebench/results.py)")
     record = RECORDS.get(suite) if isinstance(suite, str) else None
     if record is None:
         raise ResultsSchemaError(f"case {case!r}: unknown suite {suite!r} (known: {', '.join(sorted(RECORDS))})")

@@ -35,7 +35,8 @@ def test_a_valid_record_passes():
 @pytest.mark.parametrize("change, message", [
     (lambda i: i.update(extra_thing=1), "suite 'formats', case 'c': unknown key 'extra_thing'"),
     (lambda i: i.pop("bytes_on_disk"), "suite 'formats', case 'c': missing required key 'bytes_on_disk'"),
-    (lambda i: i.update(bytes_on_disk="12"), "suite 'formats', case 'c': key 'bytes_on_disk' is str '12', expected int"),
+    (lambda i: i.update(bytes_on_disk="12"),
+     "suite 'formats', case 'c': key 'bytes_on_disk' is str '12', expected int"),
     (lambda i: i.update(bytes_on_disk=True), "key 'bytes_on_disk' is bool True, expected int"),
     (lambda i: i.update(fidelity="fine"), "key 'fidelity' is str 'fine', expected 'lossless' | 'lossy-types'"),
     (lambda i: i.update(fidelity_lossy_columns=[1]), "key 'fidelity_lossy_columns' is list [1]"),

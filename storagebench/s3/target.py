@@ -6,25 +6,20 @@ timing, fidelity read before timing, pedantic rounds, the common ``extra_info`` 
 bytes live and how they are removed and counted.  The read benchmarks' input objects are written
 once by the setup client's target.  After the timed rounds it runs ONE more operation of the
 same case (untimed) between two marks of the request counter, and adds to ``extra_info``
-(:mod:`storagebench.s3.work`):
+(:mod:`storagebench.s3.work`) the keys :class:`storagebench.results.S3Record` declares (client
+and endpoint, requests and bytes as the server saw them, read/upload amplification, modelled
+cloud time per labelled profile beside the loopback median, request cost and its price-table
+provenance; required and optional keys, types, units).
 
-``s3_client``, ``s3_client_settings`` (pre_buffer, block size, cache type, multipart sizes),
-``s3_endpoint_kind``, ``s3_endpoint`` (scheme://host:port only), ``s3_requests`` (operation ->
-count), ``s3_requests_total``, ``s3_bytes_in``, ``s3_bytes_out``, ``s3_get_bytes``,
-``s3_full_gets``, ``s3_range_reads``, ``s3_range_read_mean_bytes``, ``s3_bytes_needed``,
-``s3_bytes_needed_basis``, ``s3_read_amplification`` (reads: GET body bytes / bytes needed),
-``s3_upload_amplification`` (writes: request body bytes / object size), ``s3_cloud_model``
-(per named profile: modelled seconds, labelled), ``s3_measured_median_s`` (the mock's wall
-time, beside the model), ``s3_request_cost_usd`` and its price-table provenance.
-
-Peak memory of reads (``peak_memory_bytes``, method ``spawned process ...``) is measured in a
-process started with spawn, not fork: pyarrow's AWS SDK and s3fs's event loop are not safe to
-use in a forked child.  Writes' peak memory is not measured on S3 (None): the write encodes in
+Peak memory of reads (``peak_memory_bytes``) is measured in a child of
+:mod:`storagebench.memory`'s clean forkserver that builds its own S3 client from the target's
+connection (pyarrow's AWS SDK and s3fs's event loop are not safe to use in a fork of this
+process).  Writes' peak memory is not measured on S3 (None): the write encodes in
 memory the same way as locally, where it is measured.
 
-Under ``--s3-latency PROFILE`` every case also records ``s3_latency_profile``, the model's
-prediction for that profile (``s3_model_s``) and ``s3_measured_over_model``; every case
-records ``s3_request_latency`` (time to first / last byte percentiles by operation and size).
+Under ``--s3-latency PROFILE`` every case also records the injected profile and the model's
+check against the measurement (``s3_model_s``, ``s3_measured_over_model``); every case records
+``s3_request_latency`` (time to first / last byte percentiles by operation and size).
 """
 
 from __future__ import annotations
@@ -73,7 +68,8 @@ class S3Harness(Harness):
         self._targets: dict[str, S3ClientTarget] = {}
         self.target = target
         # The read benchmarks' input objects are written by the setup client (untimed).  The
-        # inherited (forked) memory pass stays off: reads are measured in a spawned process.
+        # harness's own memory pass stays off: reads are measured with their own S3 client in a
+        # clean child (_read_memory).
         super().__init__(profile, dataset_specs, seed, memory_pass=False, work_dir=work_dir,
                          target=self.client_target(get_client(SETUP_CLIENT)), suite=SUITE_S3)
         self.s3_memory = memory_pass and os.path.exists("/proc/self/clear_refs")
@@ -162,7 +158,7 @@ class S3Harness(Harness):
 
 def prepare_s3_read(connection: dict[str, Any], client: str, key: str, format_name: str, reader: str,
                     request: ReadRequest) -> Callable[[], Any]:
-    """In the spawned memory process: reach the object as ``client`` does and read it once (client,
+    """In the memory-measuring child: reach the object as ``client`` does and read it once (client,
     connection, thread-pool and codec set-up are one-time costs, not the read's, as in the warm
     parent the local harness forks from), then return the read to measure."""
     target = S3Target.attach(connection)
