@@ -62,16 +62,17 @@ def test_true_tie_is_called_a_tie_naming_both():
     assert conf.is_tie
     assert {conf.winner, *conf.tie_with} == {"a", "b"}
     assert conf.interval is not None and conf.interval.lo <= 1.0 <= conf.interval.hi
-    assert conf.stopped in (confirming.BUDGET_ENDED, confirming.ROUND_LIMIT)
+    assert conf.stopped in (confirming.BUDGET_ENDED, confirming.ROUND_LIMIT, confirming.EQUIVALENT)
 
 
 def test_budget_is_respected_even_with_slow_rounds():
     clock = FakeClock()
     budget = Budget(20.0, clock=clock)
-    measure, calls = synthetic(clock, {"a": 3.0, "b": 3.0}, cv=0.02)
+    # cv 20%: six rounds cannot settle the pair, so only the budget ends it
+    measure, calls = synthetic(clock, {"a": 3.0, "b": 3.0}, cv=0.2)
     conf = confirming.confirm("w", ["a", "b"], measure, budget, estimates={"a": 3.0, "b": 3.0})
     assert clock.now <= 20.0, "a round started that could not finish within the budget"
-    assert conf.stopped == confirming.BUDGET_ENDED
+    assert conf.stopped == confirming.BUDGET_ENDED and conf.open
     assert sum(calls.values()) >= 2
 
 
@@ -161,7 +162,8 @@ def test_parse_duration_rejects(text):
 def test_too_few_rounds_when_the_budget_ends_is_a_tie_not_a_decision():
     clock = FakeClock()
     budget = Budget(7.0, clock=clock)
-    measure, calls = synthetic(clock, {"a": 1.0, "b": 3.0}, cv=0.01)
+    # 1.5x: clear at full rounds, but under the 2x shortcut, so only min_rounds can settle it
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.5}, cv=0.01)
     conf = confirming.confirm("w", ["a", "b"], measure, budget)
     assert calls["b"] < confirming.MIN_ROUNDS  # the budget ended before b's third round
     assert conf.winner == "a" and conf.tie_with == ["b"] and conf.stopped == confirming.BUDGET_ENDED
@@ -175,3 +177,150 @@ def test_finalists_never_measured_stay_in_the_tie():
                               estimates={"a": 1.0, "b": 1.0, "c": 1.0})
     assert calls["a"] == 1 and calls["b"] == 0 and calls["c"] == 0
     assert conf.winner == "a" and set(conf.tie_with) == {"b", "c"} and conf.stopped == confirming.BUDGET_ENDED
+
+
+# -- the practical-equivalence rule, stable ties, passes, archive -------------------------------
+def test_a_win_within_the_equivalence_margin_is_a_tie():
+    """A 2% difference measured precisely (interval excludes 1) is still a tie in practice."""
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 1.02}, cv=0.005)
+    conf = confirming.confirm("w", ["a", "b"], measure, budget)
+    assert conf.winner == "a" and conf.tie_with == ["b"]
+    assert conf.interval.lo > 1.0, "the interval excludes 1: a plain CI rule would have declared a winner"
+    assert conf.interval.hi < 1.0 + confirming.EQUIVALENCE
+    assert conf.stopped == confirming.EQUIVALENT and not conf.open
+
+
+def test_a_win_beyond_the_margin_is_decided():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 1.12, "c": 1.5}, cv=0.02)
+    conf = confirming.confirm("w", ["c", "b", "a"], measure, budget)
+    assert conf.winner == "a" and conf.tie_with == [] and conf.stopped == confirming.DECIDED
+    assert conf.beaten["b"].lo > 1.0 + confirming.EQUIVALENCE
+
+
+def test_a_gross_loser_is_dropped_before_min_rounds():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.1, "slow": 8.0}, cv=0.01)
+    conf = confirming.confirm("w", ["a", "b", "slow"], measure, budget)
+    assert calls["slow"] == confirming.GROSS_ROUNDS and "slow" in conf.beaten
+
+
+@pytest.mark.parametrize("order", [["a", "b", "c", "d"], ["d", "c", "b", "a"], ["c", "a", "d", "b"]])
+def test_same_tie_set_in_the_same_order_whatever_order_finalists_arrive(order):
+    """Three equal finalists and one clear loser: the tie lists the equal ones in label order."""
+    clock = FakeClock()
+    budget = Budget(10_000.0, clock=clock)
+    measure, _ = synthetic(clock, {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.4}, cv=0.01, seed=5)
+    conf = confirming.confirm("w", order, measure, budget)
+    tie = sorted([conf.winner, *conf.tie_with])
+    assert tie == ["a", "b", "c"] and "d" in conf.beaten
+    assert conf.tie_with == sorted(conf.tie_with)
+
+
+def test_two_noisy_runs_agree():
+    """Same truth, different noise (seeds): a clear winner and an equal pair come out the same."""
+    outcomes = set()
+    for seed in range(6):
+        clock = FakeClock()
+        budget = Budget(400.0, clock=clock)
+        measure, _ = synthetic(clock, {"x": 1.0, "y": 1.0, "z": 1.6}, cv=0.08, seed=seed)
+        conf = confirming.confirm("w", ["x", "y", "z"], measure, budget, max_rounds=60)
+        outcomes.add((frozenset([conf.winner, *conf.tie_with]), frozenset(conf.beaten)))
+    assert outcomes == {(frozenset({"x", "y"}), frozenset({"z"}))}
+
+
+def test_leftover_budget_goes_to_open_decisions():
+    """A second run() of the same Confirmer adds rounds to the open pair and settles it."""
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0}, cv=0.03, seed=2)
+    confirmer = confirming.Confirmer("w", ["a", "b"], measure)
+    first = confirmer.run(budget, deadline=clock.now + 6.5, max_rounds=confirming.MIN_ROUNDS)
+    assert confirmer.open and first.stopped in (confirming.BUDGET_ENDED, confirming.ROUND_LIMIT)
+    rounds_before = dict(calls)
+    second = confirmer.run(budget, deadline=clock.now + 200, max_rounds=60)
+    assert calls["a"] > rounds_before["a"] and calls["b"] > rounds_before["b"]
+    assert not confirmer.open and second.stopped == confirming.EQUIVALENT
+    assert len(second.samples["a"]) == calls["a"], "the first pass's rounds were kept"
+
+
+def test_confirm_target_passes_give_leftover_to_open_workloads():
+    """The runner's later passes: a settled workload gets no more rounds, an open one does."""
+    from storagebench.decide import confirm_phase
+
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    settled_measure, settled_calls = synthetic(clock, {"a": 1.0, "b": 3.0}, cv=0.01, seed=1)
+    open_measure, open_calls = synthetic(clock, {"p": 1.0, "q": 1.0}, cv=0.03, seed=2)
+    settled = confirming.Confirmer("settled", ["a", "b"], settled_measure)
+    still = confirming.Confirmer("open", ["p", "q"], open_measure)
+    for c in (settled, still):
+        c.run(budget, max_rounds=confirming.MIN_ROUNDS)
+    before_settled, before_open = dict(settled_calls), dict(open_calls)
+    confirm_phase.later_passes([settled, still], budget, clock.now + 300)
+    assert settled_calls == before_settled
+    assert sum(open_calls.values()) > sum(before_open.values()) and not still.open
+
+
+def test_archive_is_decided_on_exact_bytes_for_every_finalist():
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    sizes = {"orc": 15_523_400.0, "parquet": 14_329_012.0, "feather": 30_000_000.0, "csv": 20_000_000.0}
+    conf = confirming.confirm("archive", ["orc", "csv", "parquet", "feather"], lambda c: sizes[c], budget,
+                              deterministic=True)
+    assert all(len(v) == 1 for v in conf.samples.values()), "every finalist written once"
+    assert conf.winner == "parquet" and conf.tie_with == [] and conf.stopped == confirming.EXACT
+    assert conf.interval.ratio == pytest.approx(15_523_400 / 14_329_012)
+
+
+# -- comparing two runs (decide-compare) -------------------------------------------------------
+def _decision(lines):
+    return {"workloads": [{"workload": w, "target": "local", "winner": win, "tie_with": tie, "ratio": None,
+                           "ci": None, "skipped": skip} for w, win, tie, skip in lines]}
+
+
+def test_compare_same_winner_same_tie_in_any_order_and_differences():
+    from storagebench.decide.compare import DIFFER, NOT_DECIDED, SAME_TIE, SAME_WINNER, compare
+
+    a = _decision([("archive", "p", [], None), ("full-export", "x", ["y", "z"], None), ("q", "m", [], None),
+                   ("lookup", None, [], "no key")])
+    b = _decision([("archive", "p", [], None), ("full-export", "z", ["x", "y"], None), ("q", "m", ["n"], None),
+                   ("lookup", None, [], "no key")])
+    verdicts = {r.workload: r.verdict for r in compare(a, b)}
+    assert verdicts == {"archive": SAME_WINNER, "full-export": SAME_TIE, "q": DIFFER, "lookup": NOT_DECIDED}
+
+
+def test_compare_cli_exit_status_and_bad_input(tmp_path, capsys):
+    import json
+
+    from storagebench.cli import main
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "decision.json").write_text(json.dumps(_decision([("archive", "p", [], None)])))
+    (b / "decision.json").write_text(json.dumps(_decision([("archive", "p", [], None)])))
+    assert main(["decide-compare", str(a), str(b)]) == 0
+    assert "1 of 1 lines decided in both runs agree" in capsys.readouterr().out
+    (b / "decision.json").write_text(json.dumps(_decision([("archive", "o", [], None)])))
+    assert main(["decide-compare", str(a), str(b)]) == 1
+    assert main(["decide-compare", str(a), str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "decision file not found" in err[0]
+    (b / "decision.json").write_text("{}")
+    assert main(["decide-compare", str(a), str(b)]) == 2
+    assert "not a decide decision" in capsys.readouterr().err
+
+
+def test_a_workload_nothing_fitted_in_the_first_pass_is_reached_by_a_later_pass():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 5.0, "b": 5.0}, cv=0.01)
+    confirmer = confirming.Confirmer("w", ["a", "b"], measure, estimates={"a": 5.0, "b": 5.0})
+    first = confirmer.run(budget, deadline=clock.now + 1.0, max_rounds=confirming.MIN_ROUNDS)
+    assert first.winner is None and sum(calls.values()) == 0 and confirmer.open
+    second = confirmer.run(budget, deadline=clock.now + 500.0, max_rounds=10)
+    assert second.winner is not None and calls["a"] >= confirming.MIN_ROUNDS

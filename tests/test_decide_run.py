@@ -38,6 +38,9 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
         if r["skipped"]:
             continue
         assert r["winner"] and isinstance(r["tie_with"], list)
+        if r["stopped"] == "single finalist":  # the others failed on this target (e.g. DuckDB cannot write to S3)
+            assert r["ratio"] is None and r["tie_with"] == []
+            continue
         assert r["ci"][0] <= r["ratio"] <= r["ci"][1] or r["tie_with"]
     decided = {(r["workload"], r["target"]): r for r in rows if r["winner"]}
     assert ("archive", "local") in decided, "archive is exact bytes: always decidable"

@@ -39,6 +39,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sample-rows", type=int, default=10_000, help="rows in the screening sample (default 10000)")
     p.add_argument("--seed", type=int, default=42)
     p.set_defaults(handler=run)
+    c = subparsers.add_parser("decide-compare", help="do two decide runs agree? same winner or same tie per workload")
+    c.add_argument("a", metavar="A", help="a decision.json, or the --out directory holding it")
+    c.add_argument("b", metavar="B", help="the other run's decision.json or directory")
+    c.set_defaults(handler=lambda args: _compare(args.a, args.b))
+
+
+def _compare(a: str, b: str) -> int:
+    from storagebench.decide.compare import run as compare_runs
+
+    return compare_runs(a, b)
 
 
 def _split(text: str) -> list[str]:

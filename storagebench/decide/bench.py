@@ -66,6 +66,11 @@ class Bench:
         self._inputs: dict[tuple[str, str, str], Any] = {}
         self._files: dict[tuple[FileConfig, str], Written | str] = {}
         self._verdicts: dict[Any, Verdict] = {}
+        # Seconds of the fidelity read (a full read of the sample) per read configuration, and of
+        # the writer probe's small write per file configuration: screening orders candidates by
+        # them and full-export takes the fidelity read as its first round.
+        self.sample_read_seconds: dict[Configuration, float] = {}
+        self.probe_write: dict[FileConfig, tuple[int, float]] = {}
 
     # -- untimed preparation -------------------------------------------------------------------
     def prepared(self, fmt: str, size: str) -> tuple[pa.Table, list[Conversion]]:
@@ -130,6 +135,10 @@ class Bench:
             raise CandidateFailed(found)
         return found
 
+    def full_write_seconds(self) -> dict[FileConfig, float]:
+        """Seconds of each full-size file's write (the estimate of the same write elsewhere)."""
+        return {fc: w.write_seconds for (fc, size), w in self._files.items() if size == "full" and isinstance(w, Written)}
+
     def time_read(self, cfg: Configuration, size: str, request: ReadRequest,
                   post: Callable[[pa.Table], pa.Table] | None = None) -> tuple[float, Any]:
         """Seconds of one read (and ``post`` on its Arrow result); the result for checks."""
@@ -152,8 +161,10 @@ class Bench:
             codec = formats.get_codec(cfg.format)
             try:
                 written = self.written(cfg.file, "sample")
-                actual = codec.to_arrow(codec.read(written.location, cfg.reader, ReadRequest()))
-                self._verdicts[cfg] = compare(written.table, actual, written.conversions)
+                started = time.perf_counter()
+                result = codec.read(written.location, cfg.reader, ReadRequest())
+                self.sample_read_seconds[cfg] = time.perf_counter() - started
+                self._verdicts[cfg] = compare(written.table, codec.to_arrow(result), written.conversions)
             except CandidateFailed as exc:
                 self._verdicts[cfg] = Verdict([ColumnIssue("*", "unreadable", str(exc))])
             except Exception as exc:

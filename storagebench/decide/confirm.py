@@ -1,18 +1,41 @@
-"""Confirming: the finalists at full size, rounds added until the decision is clear or time ends.
+"""Confirming: the finalists at full size, rounds added until each pair is settled or time ends.
 
-Rounds are interleaved (one round of each finalist in turn, rotating the order) so a slow
-period of a shared machine hurts every finalist alike.  After ``min_rounds`` each, the leader is
-the finalist with the lowest median; every other finalist's ratio ``median(other) /
-median(leader)`` gets a bootstrap 95% interval (:mod:`.stats`).  A finalist whose interval lies
-above 1 is beaten and stops being measured (its rounds are kept for the report).  The decision
-is made when only the leader is left.  When the budget (or ``max_rounds``) ends first, the
-finalists whose interval still contains 1 are a **tie** with the leader, and both are named.
+Rounds are interleaved (one round of each finalist still in question, rotating the order) so a
+slow period of a shared machine hurts every finalist alike.  After ``min_rounds`` each, the leader
+is the finalist with the lowest median; every other finalist's ratio ``median(other) /
+median(leader)`` gets a bootstrap 95% interval (:mod:`.stats`) and is classified against a
+**practical-equivalence margin** (:data:`EQUIVALENCE`, 5%: a 2% win is a tie in practice):
 
-A round starts only if the slowest round seen for that finalist (or the caller's estimate) fits
-in what is left of the budget and before the phase deadline, so confirming never overruns.
+* **beaten**: the whole interval lies above ``1 + EQUIVALENCE`` (so it excludes 1 *and* the
+  margin exceeds 5%);
+* **equivalent**: the whole interval lies below ``1 + EQUIVALENCE`` (whatever the point ratio,
+  the difference is within 5%): a tie, settled;
+* **open**: the interval straddles ``1 + EQUIVALENCE``, or fewer than ``min_rounds`` rounds.
 
-Deterministic workloads (bytes on disk) take one round each: the ratio is exact, its interval
-a point, and only an exact equality is a tie.
+One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* round is more than
+``GROSS`` (2x) the leader's *slowest* after ``GROSS_ROUNDS`` (2) rounds each is beaten before ``min_rounds`` (a 19 s ORC read
+on S3 beside a 2.5 s Feather read need not be repeated); load only ever adds time, so a shared
+machine cannot make a 2x gap appear between every round of one finalist and every round of another
+by chance more than rarely.
+
+Why this makes two runs agree: a pair is settled only when its interval sits wholly on one side of
+the margin, so noise has to move a whole 95% interval across it, not a point estimate; a pair whose
+true ratio is near the margin stays open and ends as a tie in both runs.  Only the leader and the
+open finalists are measured further; classifications are recomputed from all rounds every time, so
+a finalist that stopped (beaten, equivalent) is measured again if a new leader reopens it.
+
+The decision: the leader wins when every other finalist is beaten; otherwise the equivalent and
+open finalists are a tie with it, ``tie_with`` listed in label order (the same set gives the same
+list whatever order the finalists arrived in).  A finalist never measured at full size (time ended)
+is never "beaten": it stays in the tie.
+
+:class:`Confirmer` keeps its rounds between calls of :meth:`Confirmer.run`, so leftover budget
+(a second pass, :mod:`.runner`) adds rounds to the open pairs instead of starting over.  A round
+starts only if the slowest round seen for that finalist (or the caller's estimate) fits in what is
+left of the budget and before the pass's deadline, so confirming never overruns.
+
+Deterministic workloads (bytes on disk) take one round each and are decided exactly: the smallest
+wins, a tie only on identical values.
 """
 
 from __future__ import annotations
@@ -24,14 +47,21 @@ from storagebench.decide.budget import Budget
 from storagebench.decide.screen import CandidateFailed
 from storagebench.decide.stats import RatioInterval, median, ratio_interval
 
+EQUIVALENCE = 0.05
 MIN_ROUNDS = 3
+GROSS = 2.0
+GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
 MAX_ROUNDS = 25
 
-DECIDED = "decided: the interval excludes 1"
-BUDGET_ENDED = "budget ended before the interval excluded 1"
-ROUND_LIMIT = "round limit reached before the interval excluded 1"
+DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
+EQUIVALENT = "settled: the tied finalists' intervals lie within the equivalence margin"
+BUDGET_ENDED = "budget ended with finalists still open (interval straddling the margin)"
+ROUND_LIMIT = "round limit reached with finalists still open"
+EXACT = "decided exactly (deterministic values)"
 SINGLE = "single finalist"
 NOTHING = "no finalist could be measured"
+
+BEATEN, TIED, OPEN = "beaten", "equivalent", "open"
 
 
 @dataclass
@@ -43,6 +73,8 @@ class Confirmation:
     interval: RatioInterval | None = None
     samples: dict[Hashable, list[float]] = field(default_factory=dict)
     beaten: dict[Hashable, RatioInterval] = field(default_factory=dict)
+    equivalent: dict[Hashable, RatioInterval] = field(default_factory=dict)
+    open: list[Hashable] = field(default_factory=list)
     failed: dict[Hashable, str] = field(default_factory=dict)
     stopped: str = NOTHING
 
@@ -50,95 +82,158 @@ class Confirmation:
     def is_tie(self) -> bool:
         return bool(self.tie_with)
 
+    @property
+    def settled(self) -> bool:
+        """Nothing more to measure: decided, settled as equivalent, exact, or nothing measurable."""
+        return self.stopped in (DECIDED, EQUIVALENT, EXACT, SINGLE) or (
+            self.stopped == NOTHING and not self._unmeasured())
+
+    def _unmeasured(self) -> list[Hashable]:
+        return [c for c, v in self.samples.items() if not v]
+
     def rounds(self, cand: Hashable) -> int:
         return len(self.samples.get(cand, []))
+
+
+def _key(c: Hashable) -> str:
+    return str(c)
+
+
+class Confirmer:
+    """The confirmation of one workload's finalists on one target; :meth:`run` may be called again."""
+
+    def __init__(self, workload: str, finalists: Sequence[Hashable], measure: Callable[[Hashable], float],
+                 estimates: dict[Hashable, float] | None = None, min_rounds: int = MIN_ROUNDS,
+                 deterministic: bool = False, seed: int = 0, equivalence: float = EQUIVALENCE):
+        self.finalists = list(dict.fromkeys(finalists))
+        self.measure = measure
+        self.estimates = estimates or {}
+        self.deterministic = deterministic
+        self.min_rounds = 1 if deterministic else min_rounds
+        self.seed = seed
+        self.equivalence = equivalence
+        self.result = Confirmation(workload, samples={c: [] for c in self.finalists})
+        self._rotation = 0
+
+    # -- classification ----------------------------------------------------------------------
+    def leader(self) -> Hashable | None:
+        measured = {c: v for c, v in self.result.samples.items() if v}
+        return min(measured, key=lambda c: (median(measured[c]), _key(c))) if measured else None
+
+    def classify(self) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
+        """(leader, status of every other finalist, its interval against the leader)."""
+        samples = self.result.samples
+        lead = self.leader()
+        status: dict[Hashable, str] = {}
+        intervals: dict[Hashable, RatioInterval] = {}
+        for c in samples:
+            if c == lead:
+                continue
+            if lead is None or not samples[c]:
+                status[c] = OPEN
+                continue
+            iv = ratio_interval(samples[lead], samples[c], self.seed)
+            intervals[c] = iv
+            if self.deterministic:
+                status[c] = BEATEN if iv.ratio > 1.0 else TIED
+            elif min(len(samples[lead]), len(samples[c])) >= GROSS_ROUNDS and \
+                    min(samples[c]) > GROSS * max(samples[lead]):
+                status[c] = BEATEN
+            elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
+                status[c] = OPEN
+            elif iv.lo > 1.0 + self.equivalence:
+                status[c] = BEATEN
+            elif iv.hi < 1.0 + self.equivalence:
+                status[c] = TIED
+            else:
+                status[c] = OPEN
+        return lead, status, intervals
+
+    # -- measuring -----------------------------------------------------------------------------
+    def _to_measure(self) -> list[Hashable]:
+        samples = self.result.samples
+        if self.deterministic:
+            return [c for c in samples if not samples[c]]
+        lead, status, _ = self.classify()
+        wanted = [c for c, s in status.items() if s == OPEN]
+        if wanted and lead is not None:
+            wanted.insert(0, lead)
+        return [c for c in samples if c in wanted] if wanted else []
+
+    def run(self, budget: Budget, deadline: float | None = None, max_rounds: int = MAX_ROUNDS) -> Confirmation:
+        """Add rounds until every pair is settled, ``max_rounds`` each, or time ends."""
+        samples = self.result.samples
+        stopped: str | None = None
+        while True:
+            todo = self._to_measure()
+            if not todo:
+                break
+            if all(len(samples[c]) >= max_rounds for c in todo):
+                stopped = ROUND_LIMIT
+                break
+            todo = [c for c in todo if len(samples[c]) < max_rounds] or todo
+            k = self._rotation % len(todo)
+            self._rotation += 1
+            for cand in todo[k:] + todo[:k]:
+                predicted = max(samples[cand]) if samples[cand] else self.estimates.get(cand, 0.0)
+                if (deadline is not None and budget.clock() + predicted > deadline) or not budget.allows(predicted):
+                    stopped = BUDGET_ENDED
+                    break
+                try:
+                    samples[cand].append(self.measure(cand))
+                except CandidateFailed as exc:
+                    self.result.failed[cand] = str(exc)
+                    samples.pop(cand, None)
+            if stopped:
+                break
+        self._conclude(stopped)
+        return self.result
+
+    def _conclude(self, stopped: str | None) -> None:
+        r = self.result
+        lead, status, intervals = self.classify()
+        r.winner = lead
+        if lead is None:
+            r.stopped, r.tie_with, r.runner_up, r.interval = NOTHING, [], None, None
+            r.open = list(r.samples)  # not failed, not yet measured: a later pass may reach them
+            return
+        others = sorted((c for c in r.samples if c != lead),
+                        key=lambda c: (median(r.samples[c]) if r.samples[c] else float("inf"), _key(c)))
+        r.beaten = {c: intervals[c] for c in others if status[c] == BEATEN}
+        r.equivalent = {c: intervals[c] for c in others if status[c] == TIED}
+        r.open = [c for c in others if status[c] == OPEN]
+        # The tie: every finalist not beaten, in label order (a deterministic list for a set).
+        r.tie_with = sorted((c for c in others if status[c] != BEATEN), key=_key)
+        measured_others = [c for c in others if r.samples[c]]
+        r.runner_up = measured_others[0] if measured_others else (others[0] if others else None)
+        r.interval = intervals.get(measured_others[0]) if measured_others else None
+        if not others:
+            r.stopped = SINGLE
+        elif self.deterministic and not r.open:
+            r.stopped = EXACT
+        elif r.open:
+            r.stopped = stopped or BUDGET_ENDED
+        elif r.tie_with:
+            r.stopped = EQUIVALENT
+        else:
+            r.stopped = DECIDED
+
+    def next_cost(self) -> float:
+        """Predicted seconds of the cheapest round still wanted (0 when nothing is wanted)."""
+        samples = self.result.samples
+        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()]
+        return min(costs, default=0.0)
+
+    @property
+    def open(self) -> bool:
+        """Could more rounds change the decision?"""
+        return bool(self.result.open)
 
 
 def confirm(workload: str, finalists: Sequence[Hashable], measure: Callable[[Hashable], float],
             budget: Budget, deadline: float | None = None, estimates: dict[Hashable, float] | None = None,
             min_rounds: int = MIN_ROUNDS, max_rounds: int = MAX_ROUNDS, deterministic: bool = False,
-            seed: int = 0) -> Confirmation:
-    """Measure ``finalists`` adaptively; see the module docstring for the rule."""
-    result = Confirmation(workload)
-    estimates = estimates or {}
-    if deterministic:
-        min_rounds = max_rounds = 1
-    active = list(finalists)
-    samples: dict[Hashable, list[float]] = {c: [] for c in active}
-    result.samples = samples
-    rotation = 0
-    stopped: str | None = None
-    while active:
-        if all(len(samples[c]) >= min_rounds for c in active):
-            active = _drop_beaten(active, samples, result, seed)
-            if len(active) == 1:
-                stopped = DECIDED if result.beaten else SINGLE
-                break
-            if all(len(samples[c]) >= max_rounds for c in active):
-                stopped = ROUND_LIMIT
-                break
-        order = active[rotation % len(active):] + active[: rotation % len(active)]
-        rotation += 1
-        for cand in order:
-            predicted = max(samples[cand]) if samples[cand] else estimates.get(cand, 0.0)
-            out_of_time = (deadline is not None and budget.clock() + predicted > deadline) \
-                or not budget.allows(predicted)
-            if out_of_time:
-                stopped = BUDGET_ENDED
-                break
-            try:
-                samples[cand].append(measure(cand))
-            except CandidateFailed as exc:
-                result.failed[cand] = str(exc)
-                active.remove(cand)
-                samples.pop(cand, None)
-        if stopped:
-            break
-    _conclude(result, active, samples, stopped or NOTHING, seed, min_rounds)
-    # Finalists the budget never reached at full size are not beaten: they stay in the tie.
-    unmeasured = [c for c in finalists if c in samples and not samples[c] and c != result.winner]
-    if result.winner is not None and unmeasured:
-        result.tie_with += [c for c in unmeasured if c not in result.tie_with]
-        result.stopped = BUDGET_ENDED
-    return result
-
-
-def _drop_beaten(active: list[Hashable], samples: dict[Hashable, list[float]], result: Confirmation,
-                 seed: int) -> list[Hashable]:
-    leader = min(active, key=lambda c: (median(samples[c]), str(c)))
-    keep = [leader]
-    for cand in active:
-        if cand == leader:
-            continue
-        interval = ratio_interval(samples[leader], samples[cand], seed)
-        if interval.lo > 1.0:
-            result.beaten[cand] = interval
-        else:
-            keep.append(cand)
-    return keep
-
-
-def _conclude(result: Confirmation, active: list[Hashable], samples: dict[Hashable, list[float]],
-              stopped: str, seed: int, min_rounds: int) -> None:
-    measured = {c: v for c, v in samples.items() if v}
-    if not measured:
-        result.stopped = NOTHING
-        return
-    leader = min(measured, key=lambda c: (median(measured[c]), str(c)))
-    result.winner = leader
-    others = sorted((c for c in measured if c != leader), key=lambda c: (median(measured[c]), str(c)))
-    intervals = {c: ratio_interval(measured[leader], measured[c], seed) for c in others}
-    # An interval from fewer than min_rounds rounds (the budget ended early) proves nothing:
-    # such a finalist is not beaten, it is still a tie.
-    short = len(measured[leader]) < min_rounds
-    result.beaten = {c: i for c, i in intervals.items()
-                     if i.lo > 1.0 and not (short or len(measured[c]) < min_rounds)}
-    result.tie_with = [c for c in others if c not in result.beaten]
-    if others:
-        result.runner_up = others[0]
-        result.interval = intervals[others[0]]
-    if stopped == SINGLE and others:
-        stopped = DECIDED
-    if not result.tie_with and stopped in (BUDGET_ENDED, ROUND_LIMIT):
-        stopped = DECIDED  # the last rounds settled it
-    result.stopped = stopped if others else SINGLE
+            seed: int = 0, equivalence: float = EQUIVALENCE) -> Confirmation:
+    """One pass of :class:`Confirmer` (see the module docstring for the rule)."""
+    return Confirmer(workload, finalists, measure, estimates, min_rounds, deterministic, seed,
+                     equivalence).run(budget, deadline, max_rounds)

@@ -192,3 +192,49 @@ class LookupBench:
             out.update({"file_s3_requests": s.total_requests, "file_s3_get_bytes": s.get_bytes,
                         "file_usd_per_million": cloud_model.request_cost(records)["s3_request_cost_per_million_ops_usd"]})
         return out
+
+
+LOOKUP_SETUP_S = 15.0  # moto start, 2,000 items loaded, the sorted file written (measured 5-10 s)
+LOOKUP_MIN_ROUNDS = 10
+LOOKUP_MAX_ROUNDS = 100
+
+
+def decide_point_lookup(run: Any, w: Any, wd: Any, filter_winner: Configuration | None, deadline: float) -> None:
+    """Set up both sides (untimed), confirm them like every workload, fill the decision line."""
+    from storagebench.decide import confirm as confirming
+    from storagebench.decide.outcome import finalist_rows
+    from storagebench.decide.stats import median
+
+    budget, ds = run.budget, run.dataset
+    key = find_key(ds)
+    assert key is not None
+    if not budget.allows(LOOKUP_SETUP_S) or budget.clock() + LOOKUP_SETUP_S > deadline:
+        wd.skipped = f"less than the {LOOKUP_SETUP_S:.0f} s its setup needs (a DynamoDB table, a sorted file) was left"
+        return
+    session = DynamoSession()
+    try:
+        try:
+            lb = LookupBench(run.bench, ds, key, best_layout(filter_winner), session, run.opts.seed)
+        except CandidateFailed as exc:
+            wd.skipped = str(exc)
+            return
+        conf = confirming.confirm(w.name, lb.candidates, lb.measure, budget, deadline=deadline,
+                                  min_rounds=LOOKUP_MIN_ROUNDS, max_rounds=LOOKUP_MAX_ROUNDS, seed=run.opts.seed)
+        wd.stopped = conf.stopped
+        if conf.winner is None:
+            wd.skipped = "no lookup could be measured within the budget"
+            return
+        wd.winner, wd.tie_with = str(conf.winner), [str(c) for c in conf.tie_with]
+        if conf.interval is not None:
+            wd.ratio, wd.ci = conf.interval.ratio, [conf.interval.lo, conf.interval.hi]
+        wd.winner_value = median(conf.samples[conf.winner])
+        wd.gives_up = ("a second copy of the data in DynamoDB (its storage and writes)" if conf.winner == lb.candidates[0]
+                       else "nothing (the same file serves the other workloads)")
+        wd.details = {"key": list(key), **lb.counts(), "load_seconds": lb.load.seconds}
+        wd.bytes_full = lb.file_bytes
+        wd.finalists = finalist_rows(conf)
+        run.say(f"point-lookup: {wd.winner} {wd.margin_text()} ({conf.stopped})")
+    finally:
+        problems = session.close()
+        if problems:
+            wd.details["cleanup_problems"] = problems

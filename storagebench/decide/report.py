@@ -44,7 +44,9 @@ def decision_section(d: Decision) -> SectionOutput:
                        fmt.usd(wd.usd_month_at_size) if wd.usd_month_at_size is not None else "-"])
     size = fmt.bytes_(d.data_size_bytes) if d.data_size_bytes else "-"
     t.notes.append(f"Data size for the projections: {size} ({d.data_size_basis}). Margin: the runner-up's median "
-                   "divided by the winner's; a tie means the 95% interval still contained 1 when the budget ended.")
+                   "divided by the winner's, with its bootstrap 95% interval. A winner beat every other finalist by "
+                   "more than the equivalence margin (the whole interval above it); a tie lists, in label order, "
+                   "the finalists within the margin or still open when the budget ended (see Method).")
     ds = d.dataset
     intro = Text(f"**{ds['name']}**: {ds['rows']:,} rows x {ds['columns']} columns (fingerprint `{ds['fingerprint']}`); "
                  f"targets {', '.join(d.targets)}; decided in {d.elapsed_s:.0f} s of a {d.budget_s:.0f} s budget.")

@@ -2,17 +2,26 @@
 
 Why screen: most configurations lose by far on every axis (JSON written by pandas, Avro on a
 projection), and measuring them at full size is what made the full matrix take 15 minutes on
-a 337k-row file.  A sample (default 10,000 rows) with two rounds each separates the clear losers;
-the close ones are decided at full size by :mod:`.confirm`.
+a 337k-row file.  A sample (default 10,000 rows) separates the clear losers; the close ones are
+decided at full size by :mod:`.confirm`.
 
-A candidate *loses beyond noise* on a workload when even its fastest screening round is slower
-than the best candidate's slowest round by more than ``NOISE`` (10%).  Per workload the
-finalists are the best candidate and those not beyond noise, at most ``keep``, and always at
-least two (so the winner-vs-runner-up ratio exists), plus the best candidate of every other format
-within ``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs, full size may not,
-and two runs whose samples rank near-equal candidates differently still confirm the same formats.  A candidate that is a finalist nowhere is
-dropped: it loses beyond noise on every workload.  Candidates the caller knows lose values
-(fidelity) never reach this module.
+Two steps, so that two runs send the same finalists to confirmation:
+
+1. every candidate runs ``rounds`` (2) rounds (one for deterministic values such as bytes);
+2. **refine**: the candidates within ``REFINE_SPREAD`` (2x) of the best, at most ``REFINE_TOP``
+   (8), run more rounds, interleaved, up to ``REFINE_ROUNDS`` (6) each while the slice lasts:
+   the near-equal ones are the ones a 2-round sample ranks differently from run to run.
+
+Candidates are ranked by their **fastest** round (on a shared machine noise only ever adds time,
+so the minimum is the steadiest estimate of a configuration's own cost).  Finalists: every
+candidate within ``KEEP_BAND`` (25%) of the best, best first, at most ``keep`` (5) and at least
+two (so the winner-vs-runner-up ratio exists); plus the best candidate of every other format within
+``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs and full size may not, and
+two runs whose samples rank near-equal candidates differently still confirm the same formats.
+The band is wider than the 5% equivalence margin of :mod:`.confirm` because a ratio on 10,000
+rows is not the ratio at full size.  A candidate that is a finalist nowhere is dropped: it loses
+beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
+this module.
 """
 
 from __future__ import annotations
@@ -23,10 +32,14 @@ from typing import Callable, Hashable, Sequence
 from storagebench.decide.budget import Budget
 from storagebench.decide.stats import median
 
-NOISE = 0.10
+KEEP_BAND = 0.25
 FORMAT_SPREAD = 3.0
+DETERMINISTIC_FORMAT_SPREAD = 1.5
 DEFAULT_ROUNDS = 2
-DEFAULT_KEEP = 3
+REFINE_SPREAD = 2.0
+REFINE_TOP = 8
+REFINE_ROUNDS = 6
+DEFAULT_KEEP = 5
 
 
 class CandidateFailed(Exception):
@@ -48,41 +61,81 @@ class WorkloadScreen:
 
 def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Callable[[Hashable], float],
                     budget: Budget, deadline: float | None = None, rounds: int = DEFAULT_ROUNDS,
-                    keep: int = DEFAULT_KEEP, deterministic: bool = False) -> WorkloadScreen:
-    """Measure every candidate ``rounds`` times (once when ``deterministic``) and pick finalists.
+                    keep: int = DEFAULT_KEEP, deterministic: bool = False,
+                    refine_rounds: int = REFINE_ROUNDS,
+                    first_rounds: dict[Hashable, list[float]] | None = None) -> WorkloadScreen:
+    """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
+    ones, and pick finalists.
 
     ``measure(candidate)`` returns one round's value (lower is better) or raises
     :class:`CandidateFailed`.  Candidates reached after ``deadline`` (a budget clock value) are
-    listed as not screened, never silently dropped.
+    listed as not screened, never silently dropped.  ``first_rounds`` are rounds already taken
+    (full-export: the fidelity read), counted towards ``rounds``.
     """
     result = WorkloadScreen(workload)
     rounds = 1 if deterministic else rounds
+
+    def out_of_time() -> bool:
+        return deadline is not None and budget.clock() >= deadline or budget.remaining() <= 0
+
     for cand in candidates:
-        if deadline is not None and budget.clock() >= deadline or budget.remaining() <= 0:
+        if out_of_time():
             result.not_screened.append(cand)
             continue
-        values: list[float] = []
+        values: list[float] = list((first_rounds or {}).get(cand, []))
         try:
-            for _ in range(rounds):
+            while len(values) < rounds:
                 values.append(measure(cand))
         except CandidateFailed as exc:
             result.failed[cand] = str(exc)
             continue
         result.samples[cand] = values
-    result.finalists, result.beyond_noise = pick_finalists(result.samples, keep)
+    if not deterministic:
+        _refine(result, measure, budget, deadline, refine_rounds)
+    # Bytes scale with the data far more steadily than times do: a narrower format spread keeps
+    # the archive finalists (each written once at full size) few.
+    spread = DETERMINISTIC_FORMAT_SPREAD if deterministic else FORMAT_SPREAD
+    result.finalists, result.beyond_noise = pick_finalists(result.samples, keep, format_spread=spread)
     return result
 
 
-def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEEP,
-                   noise: float = NOISE) -> tuple[list[Hashable], list[Hashable]]:
-    """(finalists best first, candidates losing beyond noise)."""
+def _refine(result: WorkloadScreen, measure: Callable[[Hashable], float], budget: Budget,
+            deadline: float | None, refine_rounds: int) -> None:
+    """More rounds, interleaved, for the candidates close to the best (see the module docstring)."""
+    close = _ranked(result.samples)
+    if not close:
+        return
+    best = min(result.samples[close[0]])
+    close = [c for c in close if min(result.samples[c]) <= REFINE_SPREAD * best][:REFINE_TOP]
+    for _ in range(refine_rounds):
+        for cand in close:
+            if cand not in result.samples or len(result.samples[cand]) >= refine_rounds:
+                continue
+            predicted = max(result.samples[cand])
+            if (deadline is not None and budget.clock() + predicted > deadline) or not budget.allows(predicted):
+                return
+            try:
+                result.samples[cand].append(measure(cand))
+            except CandidateFailed as exc:
+                result.failed[cand] = str(exc)
+                del result.samples[cand]
+
+
+def _ranked(samples: dict[Hashable, list[float]]) -> list[Hashable]:
+    """Best first: by fastest round, then median, then label (a total, deterministic order)."""
     measured = {c: v for c, v in samples.items() if v}
-    if not measured:
+    return sorted(measured, key=lambda c: (min(measured[c]), median(measured[c]), str(c)))
+
+
+def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEEP, band: float = KEEP_BAND,
+                   format_spread: float = FORMAT_SPREAD) -> tuple[list[Hashable], list[Hashable]]:
+    """(finalists best first, candidates beyond the band)."""
+    order = _ranked(samples)
+    if not order:
         return [], []
-    order = sorted(measured, key=lambda c: (median(measured[c]), str(c)))
     best = order[0]
-    limit = max(measured[best]) * (1 + noise)
-    close = [c for c in order[1:] if min(measured[c]) <= limit]
+    limit = min(samples[best]) * (1 + band)
+    close = [c for c in order[1:] if min(samples[c]) <= limit]
     finalists = [best] + close[: max(0, keep - 1)]
     if len(finalists) == 1 and len(order) > 1:
         finalists.append(order[1])  # the runner-up, so the winner's margin can be measured
@@ -92,8 +145,8 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
     formats_in = {getattr(c, "format", None) for c in finalists}
     for c in order:
         fmt = getattr(c, "format", None)
-        if fmt is not None and fmt not in formats_in and median(measured[c]) <= FORMAT_SPREAD * median(measured[best]):
+        if fmt is not None and fmt not in formats_in and min(samples[c]) <= format_spread * min(samples[best]):
             finalists.append(c)
             formats_in.add(fmt)
-    beyond = [c for c in order if c not in finalists and min(measured[c]) > limit]
+    beyond = [c for c in order if c not in finalists and min(samples[c]) > limit]
     return finalists, beyond

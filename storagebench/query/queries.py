@@ -97,6 +97,44 @@ def officers_by_department(ds: Dataset) -> Query:
                  types={"OfficerCount": "int"})
 
 
+# -- TPC-H (storagebench.datasets.tpch; `decide` runs them on any table with lineitem's columns) -----
+# Decimal columns are declared "float": a CSV reader without a schema hands back floats where the
+# writer had decimals, and every engine then aggregates the same float64 values.
+_LINEITEM_TYPES = {"l_shipdate": "date", "l_quantity": "float", "l_extendedprice": "float",
+                   "l_discount": "float", "l_tax": "float", "l_returnflag": "string", "l_linestatus": "string"}
+
+
+@query("tpch-lineitem")
+def tpch_q1(ds: Dataset) -> Query:
+    price, disc = col("l_extendedprice"), col("l_discount")
+    return Query("tpch-q1", "TPC-H Q1 (pricing summary: scan 98% of lineitem, group by flag/status)",
+                 aggregates=(Agg("sum_qty", "sum", col("l_quantity")), Agg("sum_base_price", "sum", price),
+                             Agg("sum_disc_price", "sum", price * (1 - disc)),
+                             Agg("sum_charge", "sum", price * (1 - disc) * (1 + col("l_tax"))),
+                             Agg("avg_qty", "mean", col("l_quantity")), Agg("avg_price", "mean", price),
+                             Agg("avg_disc", "mean", disc), Agg("count_order", "count")),
+                 # DATE '1998-12-01' - INTERVAL '90' DAY
+                 where=(Cond("l_shipdate", "<=", dt.date(1998, 9, 2)),),
+                 group_by=("l_returnflag", "l_linestatus"), types=_LINEITEM_TYPES)
+
+
+@query("tpch-lineitem")
+def tpch_q6(ds: Dataset) -> Query:
+    # BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 written as its bounds: 0.06 - 0.01 in binary floats is
+    # 0.049999999999999996, which would keep rows the decimal query excludes.
+    return Query("tpch-q6", "TPC-H Q6 (forecast revenue: one year, discount 5-7%, quantity < 24)",
+                 aggregates=(Agg("revenue", "sum", col("l_extendedprice") * col("l_discount")),),
+                 where=(Cond("l_shipdate", ">=", dt.date(1994, 1, 1)), Cond("l_shipdate", "<", dt.date(1995, 1, 1)),
+                        Cond("l_discount", ">=", 0.05), Cond("l_discount", "<=", 0.07), Cond("l_quantity", "<", 24.0)),
+                 types=_LINEITEM_TYPES)
+
+
+def registered(dataset: str, ds: Dataset) -> list[Query]:
+    """The queries registered for ``dataset`` built for ``ds`` (which may be the same table under
+    another name, e.g. TPC-H lineitem exported to a CSV file)."""
+    return [b(ds) for b in _QUERIES.get(dataset, [])]
+
+
 # -- a user's file -------------------------------------------------------------------------------
 LOW_CARDINALITY_MAX = 100  # distinct values of a group key (and at most a tenth of the rows)
 

@@ -1,0 +1,183 @@
+"""The confirming phase of ``decide`` on one target: finalists at full size, in passes.
+
+**Pass 1** gives every workload, in order, an equal share of what is left of the target's time
+and measures its finalists for ``MIN_ROUNDS`` rounds only (archive: one exact write each, with up
+to half of what is left, since its full-size files are the ones the read workloads read next;
+point lookup: its own setup and rounds).  So every workload is reached before any is deepened.
+**Later passes** give what is left (the leftover of every earlier share) to the workloads whose
+decision is still open, in equal shares, with a rising round limit (``PASS_ROUNDS``), until
+nothing is open or the target's time ends.  A :class:`~storagebench.decide.confirm.Confirmer`
+keeps its rounds between passes.
+
+Finalists: on the first target, the screened ones; on every other target, the first target's
+contenders (its winner, its tie, its runner-up: the best ``LATER_TARGET_FINALISTS`` (3) of them by
+the first target's median; archive: all its finalists), so S3 spends its (slow, loopback) rounds on the
+configurations still in question rather than on ones local disk already beat by far.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable
+
+from storagebench.decide import confirm as confirming
+from storagebench.decide.bench import Bench
+from storagebench.decide.budget import Budget
+from storagebench.decide.configs import Configuration, FileConfig
+from storagebench.decide.confirm import Confirmer
+from storagebench.decide.context import TargetRun
+from storagebench.decide.model import WorkloadDecision
+from storagebench.decide.outcome import fill
+from storagebench.decide.screen import CandidateFailed, WorkloadScreen
+from storagebench.decide.stats import median
+from storagebench.decide.workloads import PointLookup, Workload
+
+CONFIRM_MIN_SHARE = 0.25
+ARCHIVE_SHARE = 0.5
+OTHER_TARGET_ESTIMATE_FACTOR = 3.0
+WRITE_ESTIMATE_MARGIN = 1.5
+LATER_TARGET_FINALISTS = 3
+PASS_ROUNDS = (confirming.MIN_ROUNDS, 10, confirming.MAX_ROUNDS, 60)
+
+
+def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float) -> None:
+    budget, ds = run.budget, run.dataset
+    pending: list[tuple[Workload, WorkloadDecision, Confirmer]] = []
+    filter_winner: Configuration | None = None
+    for i, w in enumerate(workloads):
+        left = max(0.0, target_end - budget.clock())
+        share = ARCHIVE_SHARE if w.deterministic else max(1 / (len(workloads) - i), CONFIRM_MIN_SHARE)
+        deadline = budget.clock() + left * share
+        wd = WorkloadDecision(w.name, w.title, run.target, w.unit)
+        run.decision.workloads.append(wd)
+        reason = w.applies(ds)
+        if reason:
+            wd.skipped = reason
+            continue
+        if isinstance(w, PointLookup):
+            from storagebench.decide.lookup import decide_point_lookup
+
+            decide_point_lookup(run, w, wd, filter_winner, deadline)
+            continue
+        finalists = _finalists(run, w, wd)
+        if not finalists:
+            continue
+        scr: WorkloadScreen = run.screens[w.name]
+        # Screening ran on the first target; elsewhere (S3: uploads and range reads through
+        # moto) full-size rounds overran that estimate (a 72 s selective-filter confirmation in a
+        # ~50 s slice overran a 5-minute run by 23 s): 3x is an assumed safety margin.
+        factor = 1.0 if run.first else OTHER_TARGET_ESTIMATE_FACTOR
+        scale = ds.rows / max(1, run.bench.tables["sample"].num_rows)
+        estimates = {c: _estimate(run, w, c, scr, scale) * factor for c in finalists}
+        confirmer = Confirmer(w.name, finalists, lambda c, w=w: w.measure(run.bench, c, "full", ds),
+                              estimates, deterministic=w.deterministic, seed=run.opts.seed)
+        conf = confirmer.run(budget, deadline, max_rounds=PASS_ROUNDS[0])
+        fill(run, wd, conf, w)
+        if run.first:
+            run.confirmed[w.name] = conf
+        if w.name == "selective-filter" and isinstance(conf.winner, Configuration):
+            filter_winner = conf.winner
+        _report(run, wd, conf)
+        pending.append((w, wd, confirmer))
+        run.bench.release("full")
+    # -- later passes: the leftover goes to the decisions still open -----------------------
+    def refill(i: int, conf: confirming.Confirmation, max_rounds: int) -> None:
+        w, wd, _ = pending[i]
+        fill(run, wd, conf, w)
+        if run.first:
+            run.confirmed[w.name] = conf
+        _report(run, wd, conf, f"pass up to {max_rounds} rounds")
+
+    later_passes([p[2] for p in pending], budget, target_end, refill)
+    if run.first:
+        run.full_writes.update(run.bench.full_write_seconds())
+
+
+def later_passes(confirmers: list[Confirmer], budget: Budget, end: float,
+                 after: Callable[[int, confirming.Confirmation, int], None] | None = None) -> None:
+    """Give the time until ``end`` to the open confirmations: equal shares of what is left, in
+    order (unused time passes on), with the round limit rising pass by pass (``PASS_ROUNDS``)."""
+    for max_rounds in PASS_ROUNDS[1:]:
+        still = [i for i, c in enumerate(confirmers) if c.open]
+        if not still or budget.clock() >= end:
+            return
+        for n, i in enumerate(still):
+            left = max(0.0, end - budget.clock())
+            # An equal share, but at least the cost of its next round when that still fits: equal
+            # shares smaller than one (S3) round each measured nothing at all.
+            share = min(left, max(left / (len(still) - n), confirmers[i].next_cost()))
+            conf = confirmers[i].run(budget, budget.clock() + share, max_rounds=max_rounds)
+            if after is not None:
+                after(i, conf, max_rounds)
+
+
+def _report(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, what: str = "") -> None:
+    tie = f"tie with {', '.join(wd.tie_with)} " if wd.tie_with else ""
+    run.say(f"{wd.workload}: {wd.winner} {tie}{wd.margin_text()} ({conf.stopped}){' — ' + what if what else ''}")
+
+
+def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashable]:
+    scr = run.screens.get(w.name)
+    if scr is None or not scr.finalists:
+        wd.skipped = "every configuration failed this workload" if scr is not None and scr.failed and not \
+            scr.not_screened else "no configuration could be screened within the budget"
+        if scr:
+            wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
+        return []
+    wd.screened, wd.not_screened = len(scr.samples), len(scr.not_screened)
+    wd.screen_failed = {str(k): v for k, v in scr.failed.items()}
+    first = run.confirmed.get(w.name)
+    # Bytes are the same file on every target, so archive keeps all its finalists (a contender
+    # whose writer cannot write to this target, e.g. DuckDB to S3, must not leave it undecided).
+    if run.first or first is None or first.winner is None or w.deterministic:
+        return list(scr.finalists)
+    # The leader and the next best by the first target's median, at most LATER_TARGET_FINALISTS:
+    # every distinct file is a full-size upload through moto (10-20 s each under load), so a wide
+    # tie on a loaded first target must not exhaust the later target before its workloads start.
+    contenders = [first.winner, *first.tie_with]
+    if first.runner_up is not None:
+        contenders.append(first.runner_up)
+    ranked = sorted(dict.fromkeys(contenders), key=lambda c: (
+        median(first.samples[c]) if first.samples.get(c) else float("inf"), str(c)))
+    keep = set(ranked[:LATER_TARGET_FINALISTS])
+    return [c for c in scr.finalists if c in keep]
+
+
+def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, scale: float) -> float:
+    """Predicted seconds of the first full-size round on this target: on a later target, the first
+    target's full-size round and write (measured); else the sample's round (or, for archive, whose
+    value is bytes, the sample write) scaled by rows; append-stream batches do not grow."""
+    bench = run.bench
+    first = run.confirmed.get(w.name)
+    fc = cand if isinstance(cand, FileConfig) else cand.file
+    if not run.first and first is not None and first.samples.get(cand):
+        write = 0.0 if bench.has_written(fc, "full") else run.full_writes.get(fc, 0.0)
+        return write if w.deterministic else median(first.samples[cand]) + write
+    if w.name == "append-stream":
+        return median(scr.samples[cand])
+    # The full-size file is written once and shared by every workload that reads it.
+    try:
+        write = 0.0 if bench.has_written(fc, "full") else _write_estimate(bench, fc, scale)
+    except CandidateFailed:
+        # This target cannot hold the finalist (e.g. DuckDB writes only by path or its own
+        # s3:// client, not through the target's file objects): the Confirmer measures it, gets the
+        # same CandidateFailed and records it as failed on this target, without losing the others.
+        return 0.0
+    return write if w.deterministic else median(scr.samples[cand]) * scale + write
+
+
+def _write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
+    """Seconds of the full-size write.  Scaling the sample write by rows also scales its fixed
+    cost (under load the sample write of a gzip CSV projected 30 s and kept archive finalists from
+    being written at all); with the probe's 1,000-row write as a second point the fixed cost is
+    taken once: ``t_sample + slope x (rows - sample rows)``, with ``WRITE_ESTIMATE_MARGIN``, never
+    below the sample write nor above the linear projection."""
+    sample = bench.written(fc, "sample")
+    n_sample = bench.tables["sample"].num_rows
+    linear = sample.write_seconds * scale
+    probe = bench.probe_write.get(fc)
+    if probe is None or n_sample <= probe[0]:
+        return linear
+    n_probe, t_probe = probe
+    slope = max(0.0, (sample.write_seconds - t_probe) / (n_sample - n_probe))
+    fitted = sample.write_seconds + slope * (scale * n_sample - n_sample)
+    return min(linear, max(sample.write_seconds, fitted * WRITE_ESTIMATE_MARGIN))

@@ -1,0 +1,159 @@
+"""The screening phase of ``decide`` on the first target: writer probe, fidelity drop, sample rounds.
+
+1. **writer probe**: a writer whose full-size write projects past ``PROBE_LIMIT`` (25%) of the
+   budget cannot be confirmed at full size (and a user would not wait for it either): dropped,
+   with the numbers;
+2. **fidelity**: every read configuration reads the sample file without the written schema; one
+   that gets different values back (``lossy-values``) is dropped with the columns named (a
+   property of the file and the reader, not of the target: judged once);
+3. **sample rounds** (:mod:`.screen`): each workload gets an equal slice of what is left of the
+   screening time; candidates come cheapest first (:func:`cheapest_first`), so a slice cut short
+   cuts the slow tail, and unscreened candidates are listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storagebench.decide import screen as screening
+from storagebench.decide.configs import Configuration, FileConfig
+from storagebench.decide.context import TargetRun
+from storagebench.decide.screen import CandidateFailed
+from storagebench.decide.workloads import Workload
+from storagebench.fidelity import Verdict
+from storagebench.results import FIDELITY_LOSSLESS
+
+PROBE_ROWS = 1_000
+PROBE_LIMIT = 0.25
+PROBE_SLACK = 4.0
+KEPT_VERDICTS = (FIDELITY_LOSSLESS, "lossy-types")
+FULL_READ_WORKLOAD = "full-export"
+VERIFY_SHARE = 0.6  # of the screening time: writer probe, sample files, fidelity reads
+
+
+def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileConfig],
+                  reads: list[Configuration], screen_end: float) -> None:
+    ds, bench, budget, decision = run.dataset, run.bench, run.budget, run.decision
+    # Writing the sample files and reading them back is bounded too (under load 12 it alone took
+    # 162 s and left no screening at all): cheapest writers first, so a cut drops the slow ones.
+    verified_end = budget.clock() + max(0.0, screen_end - budget.clock()) * VERIFY_SHARE
+    ordered = probe_writers(run, files, verified_end)
+    # File by file (cheapest 1,000-row write first): the sample file, then every reader of it, so
+    # a cut leaves whole files with verified readers rather than written files nobody read.
+    by_file: dict[FileConfig, list[Configuration]] = {}
+    for c in reads:
+        by_file.setdefault(c.file, []).append(c)
+    kept_reads: list[Configuration] = []
+    files = []
+    sample = bench.tables["sample"].num_rows
+    for n, fc in enumerate(ordered):
+        if budget.clock() >= verified_end:
+            decision.dropped.append({"configuration": f"{len(ordered) - n} file configurations",
+                                     "reason": "not written and verified within the screening time "
+                                               "(slowest 1,000-row writes last)"})
+            break
+        try:
+            seconds = bench.written(fc, "sample").write_seconds
+        except CandidateFailed as exc:
+            decision.excluded.add(fc.label)
+            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
+            continue
+        _drop_if_slow(run, fc, seconds, sample, ds.rows, PROBE_LIMIT)
+        if fc.label in decision.excluded:
+            continue
+        files.append(fc)
+        for cfg in by_file.get(fc, []):
+            if cfg.label in decision.excluded:
+                continue
+            v = bench.verdict(cfg)
+            if v.status in KEPT_VERDICTS:
+                kept_reads.append(cfg)
+            else:
+                decision.excluded.add(cfg.label)
+                decision.dropped.append({"configuration": cfg.label, "reason": f"[{run.target}] {v.status}: {gist(v)}"})
+    kept_files = [fc for fc in files if bench.has_written(fc, "sample")
+                  and bench.file_verdict(fc).status in KEPT_VERDICTS]
+    run.say(f"fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
+    rows: dict[str, dict[str, Any]] = {}
+    todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
+    for i, w in enumerate(todo):
+        cands = cheapest_first(run, kept_files if w.side == "write" else kept_reads)
+        slice_end = budget.clock() + max(0.0, screen_end - budget.clock()) / (len(todo) - i)
+        # The fidelity read was a full read of the sample: full-export's first round, already taken.
+        first = {c: [bench.sample_read_seconds[c]] for c in cands if c in bench.sample_read_seconds} \
+            if w.name == FULL_READ_WORKLOAD else None
+        scr = screening.screen_workload(
+            w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
+            deadline=slice_end, deterministic=w.deterministic, first_rounds=first)
+        run.screens[w.name] = scr
+        for c, med in scr.medians().items():
+            rows.setdefault(str(c), {"configuration": str(c), "target": run.target})[w.name] = med
+        run.say(f"screened {w.name}: {len(scr.samples)} measured, finalists {', '.join(map(str, scr.finalists))}")
+    finalists_anywhere = {str(c) for s in run.screens.values() for c in s.finalists}
+    for label, row in rows.items():
+        row["outcome"] = "finalist" if label in finalists_anywhere else "beyond the band on every workload"
+    decision.screening += list(rows.values())
+    bench.release("sample")
+
+
+def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
+    """Candidates in order of what they already cost on the sample (read configurations: the
+    fidelity read; file configurations: the sample write), cheapest first, label as tie-break.
+
+    When a slice ends before every candidate is screened, the cut falls in the slow tail, where
+    no finalist would come from, so two runs screen the same contenders even when the machine's
+    load moves the cut (ordering format by format in turn cut contenders at a load-dependent
+    point: two runs screened different subsets)."""
+    bench = run.bench
+
+    def cost(c: Any) -> float:
+        if isinstance(c, Configuration):
+            return bench.sample_read_seconds.get(c, float("inf"))
+        try:
+            return bench.written(c, "sample").write_seconds
+        except CandidateFailed:
+            return float("inf")
+
+    return sorted(cands, key=lambda c: (cost(c), str(c)))
+
+
+def probe_writers(run: TargetRun, files: list[FileConfig], deadline: float) -> list[FileConfig]:
+    """Drop writers whose full-size write cannot fit in PROBE_LIMIT of the whole budget; return the
+    file configurations kept, cheapest 1,000-row write first (probed by ``deadline``).
+
+    Two steps, because a linear projection from a small write multiplies its fixed cost too:
+    a PROBE_ROWS write drops only writers projected PROBE_SLACK times over the limit (before
+    their sample file is written at all: fastparquet's brotli took 14 s for 15,000 rows); the
+    sample write (rows / sample rows, far smaller fixed-cost error, :func:`screen_target`) decides
+    the rest."""
+    bench, decision, rows, budget = run.bench, run.decision, run.dataset.rows, run.budget
+    probe = bench.tables["sample"].slice(0, PROBE_ROWS)
+    for fc in files:
+        if budget.clock() >= deadline:
+            break
+        try:
+            seconds, _ = bench.time_write(fc, "sample", table=probe, stem="probe")
+        except CandidateFailed as exc:
+            decision.excluded.add(fc.label)
+            decision.dropped.append({"configuration": fc.label, "reason": str(exc)})
+            continue
+        bench.probe_write[fc] = (probe.num_rows, seconds)
+        _drop_if_slow(run, fc, seconds, probe.num_rows, rows, PROBE_LIMIT * PROBE_SLACK)
+    return sorted((fc for fc in files if fc in bench.probe_write and fc.label not in decision.excluded),
+                  key=lambda fc: (bench.probe_write[fc][1], fc.label))
+
+
+def _drop_if_slow(run: TargetRun, fc: FileConfig, seconds: float, measured_rows: int, rows: int,
+                  limit: float) -> None:
+    projected = seconds * rows / max(1, measured_rows)
+    budget = run.budget
+    if projected > limit * budget.seconds:
+        run.decision.excluded.add(fc.label)
+        run.decision.dropped.append({"configuration": fc.label, "reason": (
+            f"too slow to write: {seconds:.3f} s for {measured_rows:,} rows projects to {projected:.0f} s "
+            f"for the data's {rows:,} rows, over {limit:.0%} of the {budget.seconds:.0f} s budget")})
+
+
+def gist(v: Verdict, n: int = 2) -> str:
+    details = [i.describe() for i in v.issues]
+    return "; ".join(details[:n]) + (f" (+{len(details) - n} more)" if len(details) > n else "")
