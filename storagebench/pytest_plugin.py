@@ -1,8 +1,10 @@
 """pytest glue: command-line options, case parametrisation, fixtures and JSON additions.
 
-``benchmarks/conftest.py`` imports everything from here, so ``pytest benchmarks/`` takes the
-suite's options next to pytest-benchmark's own (``--benchmark-json``, ``--benchmark-autosave``,
-``--benchmark-compare``, ``--benchmark-histogram`` ...):
+Loaded as one of :data:`storagebench.benchmarks.PLUGINS` (by the checkout's conftest.py, and with
+``-p`` by ``storagebench run``), so ``pytest benchmarks/`` takes the suite's options next to
+pytest-benchmark's own (``--benchmark-json``, ``--benchmark-autosave``, ``--benchmark-compare``,
+``--benchmark-histogram`` ...).  The options themselves are defined once, in
+:mod:`storagebench.suite_options`:
 
     --profile quick|standard|full   rows, rounds and compressions (default quick)
     --rows N                        override the profile's rows per dataset
@@ -31,7 +33,7 @@ import pytest
 import formats
 from formats.base import StorageBenchInputError
 from storagebench import datasets as dataset_registry
-from storagebench import environment, options
+from storagebench import environment, suite_options
 from storagebench.cases import check_compressions, read_cases, select_codecs, write_cases
 from storagebench.harness import CaseSkipped, Harness
 from storagebench.keep import check_keep_dir
@@ -44,18 +46,7 @@ _OUTCOME_SOURCES = "_storagebench_outcome_sources"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("storagebench", "storagebench: what to measure")
-    group.addoption("--profile", default="quick", help="quick | standard | full (default quick)")
-    group.addoption("--rows", type=options.rows, default=None,
-                    help="rows per generated dataset (overrides the profile; bounded by this machine's memory)")
-    group.addoption("--formats", default="", help="comma list of formats (default: all)")
-    group.addoption("--datasets", default="", help="comma list of generated datasets (default: all)")
-    group.addoption("--dataset", action="append", default=[], metavar="PATH",
-                    help="your own CSV/JSON/Parquet/ORC/Feather/Avro file as a dataset (repeatable)")
-    group.addoption("--compressions", default="", help="comma list of compressions (default: the profile's)")
-    group.addoption("--seed", type=options.seed, default=42, help="data seed (default 42)")
-    group.addoption("--no-memory", action="store_true", help="skip the peak-memory pass")
-    group.addoption("--keep-files", default=None, metavar="DIR",
-                    help="keep the measured local format files under DIR (new or empty) with DIR/manifest.json")
+    suite_options.add_to(group.addoption)  # the same table `storagebench run` parses and forwards
 
 
 def _split(value: str) -> list[str]:

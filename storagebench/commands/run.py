@@ -36,25 +36,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from formats.base import StorageBenchInputError
-from storagebench import benchmarks, options, urls
+from storagebench import benchmarks, suite_options, urls
 from storagebench.report.loading import DEFAULT_RUNS_DIR  # results/runs of the current folder
 from storagebench.runfiles import RunFiles
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("run", help="run the benchmarks and write results/runs/<run>.json")
-    p.add_argument("--profile", default="quick", help="quick | standard | full (default quick)")
-    p.add_argument("--rows", type=options.rows,
-                   help="rows per generated dataset (overrides the profile; bounded by this machine's memory)")
-    p.add_argument("--formats", default="", help="comma list of formats (default: all)")
-    p.add_argument("--datasets", default="", help="comma list of generated datasets (default: all)")
-    p.add_argument("--dataset", action="append", default=[], metavar="PATH",
-                   help="your own data file as a dataset (repeatable)")
-    p.add_argument("--compressions", default="", help="comma list of compressions")
-    p.add_argument("--seed", type=options.seed, default=42, help="data seed (default 42)")
+    suite_options.add_to(p.add_argument)  # --profile, --rows, --formats, ... (shared with pytest)
     p.add_argument("--suites", default="", help=f"comma list of suites (default: all): {', '.join(suite_names())}")
-    p.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
-    p.add_argument("--keep-files", metavar="DIR", help="keep the measured local format files under DIR with a manifest")
     p.add_argument("--runs-dir", default=str(DEFAULT_RUNS_DIR),
                    help=f"where run JSON files go (default {DEFAULT_RUNS_DIR} in the current folder)")
     p.add_argument("--no-report", action="store_true", help="do not build the report afterwards")
@@ -81,19 +71,8 @@ def pytest_arguments(args: argparse.Namespace, json_path: Path) -> list[str]:
     out += ["-c", str(benchmarks.RUN_CONFIG), "--rootdir", str(benchmarks.SUITES_DIR)]
     for plugin in benchmarks.PLUGINS:
         out += ["-p", plugin]
-    out += ["--profile", args.profile, "--seed", str(args.seed),
-            f"--benchmark-json={json_path}", "--benchmark-quiet", "-p", "no:cacheprovider"]
-    if args.rows is not None:
-        out += ["--rows", str(args.rows)]
-    for flag in ("formats", "datasets", "compressions"):
-        if getattr(args, flag):
-            out += [f"--{flag}", getattr(args, flag)]
-    for path in args.dataset:
-        out += ["--dataset", str(Path(path).expanduser().resolve())]
-    if args.no_memory:
-        out.append("--no-memory")
-    if args.keep_files:
-        out += ["--keep-files", str(Path(args.keep_files).expanduser().resolve())]
+    out += [f"--benchmark-json={json_path}", "--benchmark-quiet", "-p", "no:cacheprovider"]
+    out += suite_options.forwarded(args)
     return out + list(args.pytest_args)
 
 

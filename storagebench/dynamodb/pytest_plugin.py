@@ -1,6 +1,6 @@
 """pytest glue for the DynamoDB suite: options, case parametrisation, the session fixture, JSON.
 
-Loaded by ``benchmarks/conftest.py`` (``pytest_plugins``) next to the core plugin, whose
+Loaded as one of ``storagebench.benchmarks.PLUGINS`` next to the core plugin, whose
 ``--profile``, ``--rows`` and ``--seed`` it follows.  Options:
 
     --ddb-backends moto,dynalite     backends to run (default: moto,dynalite; ``endpoint`` only

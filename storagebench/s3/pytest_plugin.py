@@ -1,6 +1,6 @@
 """pytest glue for the S3 benchmarks: options, the session's S3 target, case parametrisation.
 
-Loaded by ``benchmarks/conftest.py`` (``pytest_plugins``), beside the suite's own plugin whose
+Loaded as one of ``storagebench.benchmarks.PLUGINS``, beside the suite's own plugin whose
 options (``--profile``, ``--rows``, ``--formats``, ``--datasets``, ``--compressions``, ``--seed``)
 apply here too.  S3 options:
 

@@ -1,6 +1,6 @@
 """pytest fixtures for the catalog, glacier, partitions, velocity and volume benchmarks.
 
-Imported by one line in benchmarks/conftest.py.  It defines fixtures only (no hooks, so it
+Loaded as one of storagebench.benchmarks.PLUGINS.  It defines fixtures only (no hooks, so it
 never shadows the core plugin's ``pytest_generate_tests`` / ``pytest_configure``); the benchmark
 modules parametrise themselves from the core suite options (``--profile``, ``--rows``,
 ``--formats``, ``--datasets``, ``--seed``, ``--no-memory``).
