@@ -94,7 +94,8 @@ def test_batched_parquet_write_memory_is_bounded(tmp_path):
     rows = 1_000_000  # 20 batches, ~80 MB in Arrow
     path = str(tmp_path / "big.parquet")
     plan = source.plan(rows)
-    peak = memory.peak_memory_bytes(lambda: write_rows(plan, source, path, "snappy"))
+    # The operation goes to a clean child process by pickling: a function and its arguments.
+    peak = memory.peak_memory_bytes(write_rows, plan, source, path, "snappy")
     assert peak is not None
     assert peak <= MEMORY_BOUND_FACTOR * source.arrow_bytes(rows)
     # It tracks the batch, not the total: well under the data written.
