@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pyarrow as pa
 
 from formats import register
+from formats.catalog_facts import CatalogFormat
+from formats.hive_types import arrow_to_hive
 from formats.base import (
     Codec,
     EngineSpec,
@@ -48,10 +51,42 @@ def _available_codecs() -> tuple[str, ...]:
 
 _FASTAVRO_CODEC = {"none": "null", "deflate": "deflate", "snappy": "snappy", "zstd": "zstandard"}
 
+# Avro's schema-resolution promotions: the type changes old files survive.
+_AVRO_WIDENINGS = frozenset({("int", "bigint"), ("int", "float"), ("int", "double"), ("bigint", "float"),
+                             ("bigint", "double"), ("float", "double"), ("string", "binary"),
+                             ("binary", "string")})
+
+
+def _catalog_type(t: pa.DataType, column: str) -> tuple[str, str]:
+    # This module writes 8/16/32-bit ints as Avro int and unsigned/64-bit as long.
+    if pa.types.is_integer(t):
+        wide = t.bit_width > 32 or pa.types.is_unsigned_integer(t)
+        return ("bigint" if wide else "int"), ""
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        inner, note = _catalog_type(t.value_type, column)
+        return f"array<{inner}>", note
+    if pa.types.is_struct(t):
+        parts = [f"{f.name}:{_catalog_type(f.type, column)[0]}" for f in t]
+        return f"struct<{','.join(parts)}>", ""
+    return arrow_to_hive(t, column), ""
+
+
+def _schema_literal(schema: pa.Schema) -> dict[str, str]:
+    # AvroSerDe reads the writer schema from the table: the one this module writes for ``schema``.
+    return {"avro.schema.literal": json.dumps(avro_schema(schema))}
+
 
 @register
 class AvroCodec(Codec):
     name = "avro"
+    catalog = CatalogFormat(
+        "avro", "avro", "org.apache.hadoop.hive.serde2.avro.AvroSerDe",
+        "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat",
+        "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat",
+        match_by="name", widenings=_AVRO_WIDENINGS, declared_type=_catalog_type,
+        schema_serde_parameters=_schema_literal,
+        note="avro.schema.literal holds the writer schema",
+    )
     extension = "avro"
     description = "row-oriented binary records with schema (streaming reference)"
     default_compression = "deflate"

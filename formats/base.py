@@ -18,11 +18,14 @@ import io
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.fs as pafs
+
+if TYPE_CHECKING:
+    from formats.catalog_facts import CatalogFormat
 
 
 class StorageBenchInputError(ValueError):
@@ -346,6 +349,8 @@ class Codec(ABC):
     description: str = ""
     # Compressions applied to the whole file as a stream, and the suffix they add (csv.gz).
     stream_compression_suffixes: dict[str, str] = {}
+    # How a data catalog (Glue/Hive) describes this format's files; None: no description.
+    catalog: "CatalogFormat | None" = None
 
     # -- capability queries -----------------------------------------------------------------
     def engine(self, name: str) -> EngineSpec:

@@ -23,6 +23,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from formats import register
+from formats.catalog_facts import (
+    TEXT_INPUT_FORMAT,
+    TEXT_OUTPUT_FORMAT,
+    TEXT_WIDENINGS,
+    CatalogFormat,
+    text_declared_type,
+)
 from formats.base import (
     Codec,
     EngineSpec,
@@ -42,9 +49,24 @@ from formats.base import (
 _COMPRESSIONS = ("none", "gzip")
 
 
+def _catalog_type(t: pa.DataType, column: str) -> tuple[str, str]:
+    return text_declared_type(t, column, (pa.types.is_timestamp, pa.types.is_date),
+                              "OpenCSVSerDe parses DATE/TIMESTAMP only from UNIX numbers; the file holds ISO-8601 text")
+
+
 @register
 class CsvCodec(Codec):
     name = "csv"
+    # OpenCSVSerde handles the quoting pyarrow writes (including nested columns' JSON text);
+    # columns match by position; dates/timestamps are declared string (ISO-8601 text).
+    catalog = CatalogFormat(
+        "csv", "csv", "org.apache.hadoop.hive.serde2.OpenCSVSerde", TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT,
+        match_by="position", widenings=TEXT_WIDENINGS,
+        serde_parameters={"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"},
+        table_parameters={"skip.header.line.count": "1"},
+        declared_type=_catalog_type,
+        note="columns match by position; dates/timestamps declared string (ISO-8601 text)",
+    )
     extension = "csv"
     description = "comma-separated text; no types, no statistics"
     stream_compression_suffixes = {"gzip": ".gz"}

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.feather as feather
 
 from formats import register
+from formats.catalog_facts import CatalogFormat
 from formats.base import (
     Codec,
     EngineSpec,
@@ -33,6 +34,12 @@ _COMPRESSIONS = ("none", "lz4", "zstd")
 @register
 class FeatherCodec(Codec):
     name = "feather"
+    # Glue and Athena have no SerDe or reader for Arrow IPC files: the table is registered for
+    # discovery (schema, location) with classification=arrow and queryable=false.
+    catalog = CatalogFormat(
+        "feather", "arrow", None, None, None, match_by="name", widenings=frozenset(), queryable=False,
+        note="Glue/Athena have no SerDe or reader for Arrow IPC files: registered for discovery only",
+    )
     extension = "arrow"
     description = "Arrow IPC file; in-memory layout on disk (reference)"
     has_row_groups = True  # record batches (chunksize)

@@ -27,6 +27,13 @@ import pyarrow as pa
 import pyarrow.json as pajson
 
 from formats import register
+from formats.catalog_facts import (
+    TEXT_INPUT_FORMAT,
+    TEXT_OUTPUT_FORMAT,
+    TEXT_WIDENINGS,
+    CatalogFormat,
+    text_declared_type,
+)
 from formats.base import (
     Codec,
     EngineSpec,
@@ -43,9 +50,22 @@ from formats.base import (
 _COMPRESSIONS = ("none", "gzip")
 
 
+def _catalog_type(t: pa.DataType, column: str) -> tuple[str, str]:
+    return text_declared_type(t, column, (pa.types.is_timestamp,),
+                              "the file holds ISO-8601 text with a UTC offset, which Hive's timestamp parser rejects")
+
+
 @register
 class JsonLinesCodec(Codec):
     name = "json"
+    # org.openx JsonSerDe matches fields by name; timestamps are declared string.
+    catalog = CatalogFormat(
+        "json", "json", "org.openx.data.jsonserde.JsonSerDe", TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT,
+        match_by="name", widenings=TEXT_WIDENINGS,
+        serde_parameters={"ignore.malformed.json": "false"},
+        declared_type=_catalog_type,
+        note="JSON Lines; timestamps declared string (ISO-8601 with offset)",
+    )
     extension = "jsonl"
     description = "JSON Lines text; self-describing, nests, no statistics"
     stream_compression_suffixes = {"gzip": ".gz"}

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.orc as paorc
 
 from formats import register
+from formats.catalog_facts import NUMERIC_WIDENINGS, CatalogFormat
 from formats.base import (
     Codec,
     EngineSpec,
@@ -39,6 +40,14 @@ _MIN_STRIPE_BYTES = 64 * 1024
 @register
 class OrcCodec(Codec):
     name = "orc"
+    # Athena reads ORC by column index by default (orc.column.index.access).
+    catalog = CatalogFormat(
+        "orc", "orc", "org.apache.hadoop.hive.ql.io.orc.OrcSerde",
+        "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat",
+        "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat",
+        match_by="position", widenings=NUMERIC_WIDENINGS,
+        note="Athena reads ORC by column index by default: only appending columns is safe",
+    )
     extension = "orc"
     description = "columnar, compressed, stripe statistics"
     has_row_groups = True

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from formats import register
+from formats.catalog_facts import NUMERIC_WIDENINGS, CatalogFormat
 from formats.base import (
     Codec,
     Conversion,
@@ -52,6 +53,14 @@ _FASTPARQUET_NAMES = {
 @register
 class ParquetCodec(Codec):
     name = "parquet"
+    # Athena matches Parquet columns by name: adding, reordering and dropping columns are safe.
+    catalog = CatalogFormat(
+        "parquet", "parquet", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+        "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+        "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+        match_by="name", widenings=NUMERIC_WIDENINGS,
+        serde_parameters={"serialization.format": "1"},
+    )
     extension = "parquet"
     description = "columnar, compressed, row-group statistics"
     has_row_groups = True

@@ -18,7 +18,7 @@ from storagebench.catalog import (
 from storagebench.catalog.capture import capture
 from storagebench.catalog.file_schema import file_columns
 from storagebench.catalog.formats import catalog_format, catalog_format_names
-from storagebench.catalog.hive_types import arrow_to_hive, parse_hive
+from formats.hive_types import arrow_to_hive, parse_hive
 from storagebench.datasets import build_dataset, generator_names
 from storagebench.threevs.pytest_plugin import embedded_s3  # noqa: F401  (fixture)
 

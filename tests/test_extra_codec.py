@@ -22,6 +22,7 @@ import pytest
 
 import formats
 from formats.base import Codec, EngineSpec, Location, ReadRequest, WriteOptions
+from formats.catalog_facts import TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT, TEXT_WIDENINGS, CatalogFormat
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ("local_formats", "s3_formats", "catalog", "volume")
@@ -34,6 +35,14 @@ class TsvCodec(Codec):
     extension = "tsv"
     description = "tab-separated text (registered by tests/test_extra_codec.py)"
     engines = {"pyarrow": EngineSpec("pyarrow", can_write=True, can_read=True, write_compressions=("none",))}
+    # How Glue describes its files: the same OpenCSVSerde as CSV, with a tab separator.
+    catalog = CatalogFormat(
+        "tsv", "csv", "org.apache.hadoop.hive.serde2.OpenCSVSerde", TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT,
+        match_by="position", widenings=TEXT_WIDENINGS,
+        serde_parameters={"separatorChar": "\t", "quoteChar": '"', "escapeChar": "\\"},
+        table_parameters={"skip.header.line.count": "1"},
+        declared_type=formats.get_codec("csv").catalog.declared_type,
+    )
 
     def prepare(self, table: pa.Table) -> tuple[pa.Table, list[formats.Conversion]]:
         # Text holds no nested values: the same JSON-text conversion the CSV codec records.
@@ -65,6 +74,9 @@ def test_the_codec_round_trips() -> None:
     codec.write(table, location, "pyarrow", WriteOptions())
     back = codec.to_arrow(codec.read(Location.memory(location.getvalue()), "pyarrow", ReadRequest(columns=("id",))))
     assert back.column("id").to_pylist() == [1, 2, 3] and back.column_names == ["id"]
+    # Its catalog facts come from the codec alone: a timestamp is declared string, as for CSV.
+    assert codec.catalog.hive_type(pa.timestamp("us", tz="UTC"), "ts")[0] == "string"
+    assert codec.catalog.serde_parameters_for(table.schema)["separatorChar"] == "\t"
 
 
 @pytest.fixture(scope="module")

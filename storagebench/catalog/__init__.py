@@ -4,7 +4,7 @@ Runs against moto's server (the embedded endpoint) through boto3's ``glue`` clie
 the same against a real account.  A run gets its own database; every dataset x format file
 becomes a table with
 
-* columns mapped from the file's Arrow schema to Hive types (:mod:`.hive_types`), as the
+* columns mapped from the file's Arrow schema to Hive types (:mod:`formats.hive_types`), as the
   format stores them (:mod:`.formats`: CSV/JSON temporal columns are declared string, Avro's
   small ints are int, a zone goes into the column comment);
 * the S3 location (the table's folder), the SerDe and input/output formats the format needs,
@@ -26,7 +26,6 @@ required and optional keys, types, units), checked when the run JSON is written 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -35,7 +34,7 @@ from botocore.exceptions import ClientError
 
 from formats.base import StorageBenchInputError
 from storagebench.catalog.formats import CatalogFormat, catalog_format
-from storagebench.catalog.hive_types import column_comment
+from formats.hive_types import column_comment
 from storagebench.results import SUITE_CATALOG  # noqa: F401  (re-exported: the benchmarks import it here)
 
 GLUE_BATCH_PARTITION_LIMIT = 100  # BatchCreatePartition accepts at most 100 partitions per call
@@ -124,7 +123,7 @@ class GlueCatalog:
     # -- capture -------------------------------------------------------------------------------
     def table_input(self, name: str, fmt_name: str, schema: pa.Schema, location: str,
                     partition_keys: Iterable[tuple[str, str]] = (), rows: int | None = None,
-                    size_bytes: int | None = None, avro_schema: dict | None = None) -> dict[str, Any]:
+                    size_bytes: int | None = None) -> dict[str, Any]:
         """The TableInput for a file of format ``fmt_name`` holding ``schema`` at ``location``."""
         fmt = catalog_format(fmt_name)
         columns = columns_for(schema, fmt)
@@ -136,9 +135,7 @@ class GlueCatalog:
             params["sizeKey"] = str(size_bytes)
         if fmt.note:
             params["storagebench:note"] = fmt.note
-        serde_params = dict(fmt.serde_parameters)
-        if fmt.name == "avro" and avro_schema is not None:
-            serde_params["avro.schema.literal"] = json.dumps(avro_schema)
+        serde_params = fmt.serde_parameters_for(schema)
         descriptor: dict[str, Any] = {
             "Columns": [c.as_glue() for c in columns],
             "Location": location,

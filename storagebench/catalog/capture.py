@@ -60,14 +60,9 @@ def capture(filesystem: pafs.FileSystem, catalog: GlueCatalog, bucket: str, pref
     with location.open_output() as out:
         out.write(data)
     size = location.size()
-    avro = None
-    if codec.name == "avro":
-        from formats.avro import avro_schema
-
-        avro = avro_schema(table.schema)  # the writer schema, for avro.schema.literal
     tname = table_name(dataset.name, codec.name)
     folder_uri = f"s3://{bucket}/{folder}/"
     table_input = catalog.table_input(tname, codec.name, table.schema, folder_uri, rows=table.num_rows,
-                                      size_bytes=size, avro_schema=avro)
+                                      size_bytes=size)
     return CapturedFile(dataset.name, codec.name, tname, location, folder_uri, table.schema,
                         table.num_rows, size, table_input)
