@@ -17,6 +17,7 @@ import importlib.util
 import itertools
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
@@ -30,6 +31,7 @@ from formats.base import (
     Location,
     ReadRequest,
     UnsupportedCaseError,
+    UserFileError,
     WriteOptions,
     finish_arrow,
     first_batch,
@@ -89,6 +91,9 @@ class AvroCodec(Codec):
     )
     extension = "avro"
     description = "row-oriented binary records with schema (streaming reference)"
+    file_extensions = (".avro",)
+    magic = b"Obj\x01"  # an Avro object container file
+    title = "Avro"
     default_compression = "deflate"
     quick_compressions = ("none",)
     engines = {
@@ -129,6 +134,21 @@ class AvroCodec(Codec):
             batches = [pa.RecordBatch.from_pylist(chunk, schema=schema)
                        for chunk in _chunks(reader, _READ_CHUNK_RECORDS)]
         return finish_arrow(pa.Table.from_batches(batches, schema=schema), request)
+
+    # -- the file on its own -------------------------------------------------------------------
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        # The same read as the benchmark's: types from the file's own writer schema.
+        if importlib.util.find_spec("fastavro") is None:
+            raise UserFileError(f"dataset file {path} is Avro: pip install 'storagebench[avro]'")
+        return self.read(Location(str(path)), "fastavro", ReadRequest()), ""
+
+    def file_schema(self, location: Location) -> pa.Schema:
+        return arrow_schema(_writer_schema(location))
+
+    def file_hive_columns(self, location: Location) -> list[tuple[str, str]]:
+        # Avro's writer schema mapped straight to Hive types, not through Arrow: the catalog's
+        # check then compares two independent paths (Arrow -> Hive at registration, this here).
+        return [(field["name"].lower(), avro_to_hive(field["type"])) for field in _writer_schema(location)["fields"]]
 
     def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
                       options: WriteOptions) -> None:
@@ -233,3 +253,40 @@ def _avro_type(t: pa.DataType, name: str) -> Any:
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return {"type": "array", "items": ["null", _avro_type(t.value_type, name + "_item")]}
     raise UnsupportedCaseError(f"avro: no Avro type for Arrow type {t} (column {name})")
+
+
+def _writer_schema(location: Location) -> dict[str, Any]:
+    import fastavro
+
+    with location.open_python_input() as f:
+        return fastavro.reader(f).writer_schema
+
+
+_AVRO_HIVE_PRIMITIVE = {"boolean": "boolean", "int": "int", "long": "bigint", "float": "float",
+                        "double": "double", "string": "string", "bytes": "binary"}
+
+
+def avro_to_hive(avro_type: Any) -> str:
+    """Hive type for an Avro type (unions with null are unwrapped: every Hive column is nullable)."""
+    if isinstance(avro_type, list):
+        branches = [b for b in avro_type if b != "null"]
+        if len(branches) != 1:
+            raise ValueError(f"Avro union {avro_type} has no single Hive type")
+        return avro_to_hive(branches[0])
+    if isinstance(avro_type, str):
+        return _AVRO_HIVE_PRIMITIVE[avro_type]
+    logical = avro_type.get("logicalType")
+    if logical == "decimal":
+        return f"decimal({avro_type['precision']},{avro_type.get('scale', 0)})"
+    if logical in ("timestamp-millis", "timestamp-micros"):
+        return "timestamp"
+    if logical == "date":
+        return "date"
+    kind = avro_type["type"]
+    if kind == "array":
+        return f"array<{avro_to_hive(avro_type['items'])}>"
+    if kind == "map":
+        return f"map<string,{avro_to_hive(avro_type['values'])}>"
+    if kind == "record":
+        return "struct<" + ",".join(f"{f['name']}:{avro_to_hive(f['type'])}" for f in avro_type["fields"]) + ">"
+    return avro_to_hive(kind)

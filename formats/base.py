@@ -18,6 +18,7 @@ import io
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyarrow as pa
@@ -42,6 +43,10 @@ class UnknownNameError(StorageBenchInputError):
 
 class UnsupportedCaseError(StorageBenchInputError):
     """A combination the codec/engine cannot do (the reason becomes a skip message)."""
+
+
+class UserFileError(StorageBenchInputError):
+    """A user's data file a codec refuses to load (the message names the file and what is wrong)."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +356,16 @@ class Codec(ABC):
     stream_compression_suffixes: dict[str, str] = {}
     # How a data catalog (Glue/Hive) describes this format's files; None: no description.
     catalog: "CatalogFormat | None" = None
+    # A user's own file (bring your own data): the suffixes that claim this format (".csv"; a
+    # trailing ".gz" is ignored), and the bytes a file of a binary format starts with.  A codec
+    # with no ``magic`` is a text format: it is asked (:meth:`looks_like`) only after every
+    # binary codec declined and the file decoded as text; ``sniff_last`` marks the catch-all
+    # text format (CSV) that is asked after the other text codecs.
+    file_extensions: tuple[str, ...] = ()
+    magic: bytes | None = None
+    sniff_last: bool = False
+    # How users name the format in an error listing what a data file may be ("Arrow/Feather").
+    title: str = ""
 
     # -- capability queries -----------------------------------------------------------------
     def engine(self, name: str) -> EngineSpec:
@@ -417,6 +432,38 @@ class Codec(ABC):
     def to_arrow(self, result: Any) -> pa.Table:
         """Turn an engine's native result (Arrow table or pandas DataFrame) into Arrow."""
         return native_to_arrow(result)
+
+    # -- the file on its own: a user's file, and the schema a written file holds --------------
+    def looks_like(self, head: bytes) -> bool:
+        """True when a file starting with ``head`` (decompressed when gzipped) is this format.
+
+        Binary formats compare their ``magic``; a text codec overrides this (``head`` is then up
+        to 4 KiB of text) or never claims a file by its contents.
+        """
+        return self.magic is not None and head.startswith(self.magic)
+
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        """(the user's file as an Arrow table, how it was read: "" or ", <choices made>").
+
+        Reads as a user's own tools read the file; what a reader had to choose (a sniffed CSV
+        delimiter) is returned so the dataset's description records it.  Raises
+        :class:`UserFileError` for a file this format refuses with a reason of its own.
+        """
+        raise UserFileError(f"dataset file {path}: unsupported format {self.name}")
+
+    def file_schema(self, location: Location) -> "pa.Schema | list[str] | None":
+        """The schema a written file holds, read from the file and nothing else.
+
+        An Arrow schema for a format that embeds one; the column names only for a text format
+        (its file holds no types); None when this codec has no schema reader.
+        """
+        return None
+
+    def file_hive_columns(self, location: Location) -> list[tuple[str, str]] | None:
+        """The file's own schema already in Hive terms, for a format whose embedded schema maps to
+        Hive directly (Avro's writer schema): the catalog checks it independently of the Arrow ->
+        Hive path it registered the table with.  None: the catalog maps :meth:`file_schema`."""
+        return None
 
     # -- batched writing (the volume suite: files larger than memory) --------------------------
     def batch_writer_input(self, batch: pa.Table, engine: str) -> Any:
@@ -567,3 +614,16 @@ def first_batch(batches: Iterable[Any], fmt: str) -> tuple[Any, Iterator[Any]]:
         return next(it), it
     except StopIteration:
         raise UnsupportedCaseError(f"{fmt}: no batches to write (a file needs at least one batch)") from None
+
+
+def is_gzip(path: Path) -> bool:
+    """True for a gzip file (by its magic bytes, whatever its name)."""
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def open_plain(path: Path) -> BinaryIO:
+    """``path`` opened for binary reading, decompressed when it is a gzip file."""
+    import gzip
+
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")  # type: ignore[return-value]

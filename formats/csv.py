@@ -16,7 +16,9 @@ separate, labelled option showing what a reader who already knows the schema get
 
 from __future__ import annotations
 
+import csv
 import itertools
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
@@ -35,6 +37,7 @@ from formats.base import (
     EngineSpec,
     Location,
     ReadRequest,
+    UserFileError,
     WriteOptions,
     compressed_input,
     compressed_output,
@@ -43,6 +46,7 @@ from formats.base import (
     is_nested,
     columns_to_load,
     first_batch,
+    open_plain,
     stringify_unsupported,
 )
 
@@ -78,6 +82,10 @@ class CsvCodec(Codec):
                                      reads_written_schema=True),
     }
     quick_compressions = ("none",)
+    # A user's text file that is not JSON is read as CSV (whatever its delimiter): asked last.
+    file_extensions = (".csv", ".tsv")
+    sniff_last = True
+    title = "CSV"
 
     def prepare(self, table: pa.Table) -> tuple[pa.Table, list]:
         return stringify_unsupported(
@@ -129,3 +137,45 @@ class CsvCodec(Codec):
             sink.write(first.to_csv(index=False).encode("utf-8"))
             for frame in rest:
                 sink.write(frame.to_csv(index=False, header=False).encode("utf-8"))
+
+    # -- the file on its own -------------------------------------------------------------------
+    def looks_like(self, head: bytes) -> bool:
+        return True  # any text the other text codecs declined (the caller checked it is text)
+
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        # Read as a user's tools read it: the delimiter sniffed, empty fields (strings too) and
+        # pyarrow's null markers as null; the choices go into the dataset's description.
+        delimiter = sniff_delimiter(path)
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                               # Empty fields are null in string columns too (pyarrow's default keeps
+                               # them as ''), as pandas and most engines read them.
+                               convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+        header = table.column_names[0] if table.num_columns == 1 else ""
+        if table.num_columns == 1 and any(sep in header for sep in ";\t|"):
+            raise UserFileError(
+                f"dataset file {path} reads as one column named {header[:60]!r}: its delimiter could not be "
+                "told from the first lines; save it with ',' (or ';', tab, '|') used on every line")
+        shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
+        return table, f", delimiter {shown} (sniffed), empty fields and NA/NULL markers read as null"
+
+    def file_schema(self, location: Location) -> list[str]:
+        with location.open_input() as f:
+            # Read only the header: every column as string, no type inference, one small block.
+            reader = pacsv.open_csv(f, read_options=pacsv.ReadOptions(block_size=1 << 16))
+            return list(reader.schema.names)
+
+
+CSV_DELIMITERS = ",;\t|"
+CSV_SAMPLE_BYTES = 64 * 1024
+
+
+def sniff_delimiter(path: Path) -> str:
+    """The CSV delimiter the file's first lines show (``,`` when they show none)."""
+    with open_plain(path) as f:
+        sample = f.read(CSV_SAMPLE_BYTES).decode("utf-8", errors="replace")
+    if len(sample) == CSV_SAMPLE_BYTES:  # keep whole lines only: a cut line confuses the sniffer
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return "\t" if path.suffix.lower() == ".tsv" else ","

@@ -9,10 +9,12 @@ predicate is applied after reading.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.feather as feather
+import pyarrow.ipc as ipc
 
 from formats import register
 from formats.catalog_facts import CatalogFormat
@@ -42,6 +44,9 @@ class FeatherCodec(Codec):
     )
     extension = "arrow"
     description = "Arrow IPC file; in-memory layout on disk (reference)"
+    file_extensions = (".feather", ".arrow", ".ipc")
+    magic = b"ARROW1"  # a user's file is told by its first bytes
+    title = "Arrow/Feather"
     has_row_groups = True  # record batches (chunksize)
     default_compression = "lz4"
     quick_compressions = ("lz4",)
@@ -49,6 +54,14 @@ class FeatherCodec(Codec):
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS),
         "pandas": EngineSpec("pandas", False, True, ()),
     }
+
+    # -- the file on its own -------------------------------------------------------------------
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        return feather.read_table(path), ""
+
+    def file_schema(self, location: Location) -> pa.Schema:
+        with location.open_input() as f:
+            return ipc.open_file(f).schema
 
     def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
         self.check_write_case(engine, options.compression)

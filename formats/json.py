@@ -21,6 +21,7 @@ import gzip
 import io
 import itertools
 import json
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
@@ -38,6 +39,7 @@ from formats.base import (
     Codec,
     EngineSpec,
     Location,
+    UserFileError,
     ReadRequest,
     WriteOptions,
     compressed_input,
@@ -68,6 +70,9 @@ class JsonLinesCodec(Codec):
     )
     extension = "jsonl"
     description = "JSON Lines text; self-describing, nests, no statistics"
+    # A user's JSON file: JSON Lines, or one JSON array of objects.
+    file_extensions = (".json", ".jsonl", ".ndjson")
+    title = "JSON"
     stream_compression_suffixes = {"gzip": ".gz"}
     engines = {
         "python": EngineSpec("python", True, False, _COMPRESSIONS, projection=False),
@@ -116,6 +121,34 @@ class JsonLinesCodec(Codec):
         else:
             frame = pd.read_json(io.BytesIO(data), lines=True)
         return finish_pandas(frame, request)
+
+    # -- the file on its own -------------------------------------------------------------------
+    def looks_like(self, head: bytes) -> bool:
+        return head.lstrip()[:1] in (b"{", b"[")  # a record or an array of records
+
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        """JSON Lines via pyarrow; a single JSON array of objects via the json module."""
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rb") as f:
+            first = f.read(64).lstrip()
+        if first.startswith(b"["):
+            with opener(path, "rb") as f:
+                records = json.load(f)
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                raise UserFileError(f"dataset file {path}: a JSON array must hold objects (one per row)")
+            return pa.Table.from_pylist(records), ""
+        return pajson.read_json(path), ""
+
+    def file_schema(self, location: Location) -> list[str]:
+        # JSON Lines holds names only: the keys of the first record.
+        with location.open_input() as f:
+            head = b""
+            while b"\n" not in head:  # the first record only, in 64 KiB reads
+                chunk = f.read(1 << 16)
+                if not chunk:
+                    break
+                head += chunk
+        return list(json.loads(head.split(b"\n", 1)[0]))
 
     def write_batches(self, batches: Iterable[Any], location: Location, engine: str,
                       options: WriteOptions) -> None:

@@ -13,6 +13,7 @@ conversion is recorded (fidelity: lossy type).  Stripe size is set from the row-
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
@@ -50,6 +51,9 @@ class OrcCodec(Codec):
     )
     extension = "orc"
     description = "columnar, compressed, stripe statistics"
+    file_extensions = (".orc",)
+    magic = b"ORC"  # a user's file is told by its first bytes
+    title = "ORC"
     has_row_groups = True
     default_compression = "zstd"
     quick_compressions = ("zstd",)
@@ -57,6 +61,14 @@ class OrcCodec(Codec):
         "pyarrow": EngineSpec("pyarrow", True, True, _COMPRESSIONS),
         "pandas": EngineSpec("pandas", False, True, ()),
     }
+
+    # -- the file on its own -------------------------------------------------------------------
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        return paorc.read_table(path), ""
+
+    def file_schema(self, location: Location) -> pa.Schema:
+        with location.open_input() as f:
+            return paorc.ORCFile(f).schema
 
     def prepare(self, table: pa.Table) -> tuple[pa.Table, list]:
         return stringify_unsupported(

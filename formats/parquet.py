@@ -18,6 +18,7 @@ files (TRAPS.md), and only the value-level fidelity check catches that.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
@@ -63,6 +64,9 @@ class ParquetCodec(Codec):
     )
     extension = "parquet"
     description = "columnar, compressed, row-group statistics"
+    file_extensions = (".parquet", ".pq")
+    magic = b"PAR1"  # a user's file is told by its first bytes
+    title = "Parquet"
     has_row_groups = True
     default_compression = "snappy"
     quick_compressions = ("snappy", "zstd")
@@ -74,6 +78,14 @@ class ParquetCodec(Codec):
         ),
         "pandas": EngineSpec("pandas", False, True, (), predicate="pushdown"),
     }
+
+    # -- the file on its own -------------------------------------------------------------------
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        return pq.read_table(path), ""
+
+    def file_schema(self, location: Location) -> pa.Schema:
+        with location.open_input() as f:
+            return pq.read_schema(f)
 
     def write(self, data: Any, location: Location, engine: str, options: WriteOptions) -> None:
         self.check_write_case(engine, options.compression)

@@ -6,6 +6,12 @@ traceback.  The projection workload reads the first two columns; the predicate w
 the middle tenth (45%..55% quantiles) of the first orderable column (int, float, timestamp,
 date).  A file with no orderable column gets no predicate workload (skipped with that reason).
 
+Everything about a format lives in its codec (``formats/<fmt>.py``): the suffixes that claim it
+(``Codec.file_extensions``), the bytes that show it (``magic`` / ``looks_like``) and how a user's
+file is read (``load_user_file``).  This module asks the registered codecs in turn: binary
+formats by their magic bytes first, then, for a file that decodes as text, the text formats with
+the catch-all (``sniff_last``: CSV) last.
+
 CSV is read the way a user's tools read it, and the choices are recorded in the dataset's
 description (and so in the run JSON): the delimiter is sniffed (``,`` ``;`` tab ``|``) from the
 first 64 KiB; a file that still reads as one column whose header holds ``;`` or a tab is refused
@@ -19,7 +25,6 @@ or its file name when two files share a stem (``file:penguins.csv`` and
 
 from __future__ import annotations
 
-import csv
 import gzip
 import os
 from pathlib import Path
@@ -27,41 +32,41 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from formats.base import RangePredicate, StorageBenchInputError
+import formats
+from formats.base import Codec, RangePredicate, StorageBenchInputError, UserFileError, is_gzip
 from storagebench.datasets import Dataset
-
-EXTENSIONS = {
-    ".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json",
-    ".parquet": "parquet", ".pq": "parquet", ".orc": "orc", ".feather": "feather",
-    ".arrow": "feather", ".ipc": "feather", ".avro": "avro",
-}
 
 
 class DatasetFileError(StorageBenchInputError):
     """A dataset file that is missing, unreadable, mislabelled or empty."""
 
 
+def user_file_codecs() -> list[Codec]:
+    """Codecs that load a user's file, in the order they are asked what a file is: binary formats
+    (told by magic bytes) first, then text formats, the catch-all text format last."""
+    loaders = [c for c in formats.all_codecs() if type(c).load_user_file is not Codec.load_user_file]
+    return sorted(loaders, key=lambda c: (c.magic is None, c.sniff_last))  # a stable sort: registry order
+
+
+def extension_claims() -> dict[str, str]:
+    """File suffix (".csv") -> the format whose codec claims it."""
+    return {ext: c.name for c in user_file_codecs() for ext in c.file_extensions}
+
+
 def sniff_format(path: Path) -> str:
-    """The format a file's first and last bytes show (raises for unreadable files)."""
+    """The format a file's first bytes show (raises for unreadable files)."""
+    codecs = user_file_codecs()
     with open(path, "rb") as f:
         head = f.read(8)
         if head.startswith(b"\x1f\x8b"):
             with gzip.open(path, "rb") as g:
                 head = g.read(8)
-        if head[:4] == b"PAR1":
-            return "parquet"
-        if head[:3] == b"ORC":
-            return "orc"
-        if head[:6] == b"ARROW1":
-            return "feather"
-        if head[:4] == b"Obj\x01":
-            return "avro"
-    opener = gzip.open if _is_gzip(path) else open
+    for codec in codecs:
+        if codec.magic is not None and codec.looks_like(head):
+            return codec.name
+    opener = gzip.open if is_gzip(path) else open
     with opener(path, "rb") as f:
         sample = f.read(4096)
-    stripped = sample.lstrip()
-    if stripped[:1] in (b"{", b"["):
-        return "json"
     # Text formats never hold NUL or most control bytes; a binary blob is not CSV.
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     try:
@@ -69,21 +74,18 @@ def sniff_format(path: Path) -> str:
         decodes = True
     except UnicodeDecodeError as exc:
         decodes = exc.start > len(sample) - 4  # a multi-byte char cut by the sample end
-    if not decodes or control > 0:
+    text = next((c for c in codecs if c.magic is None and c.looks_like(sample)), None)
+    if text is not None and text.sniff_last and (not decodes or control > 0):
+        text = None  # only the catch-all needs the text check: JSON is told by its first byte
+    if text is None:
+        expected = [c.title or c.name for c in sorted(codecs, key=lambda c: c.magic is not None)]
         raise DatasetFileError(
             f"dataset file {path}: not a recognised data file (binary content, unknown magic bytes "
-            f"{head[:4]!r}; expected CSV, JSON, Parquet, ORC, Arrow/Feather or Avro)")
-    return "csv"
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(2) == b"\x1f\x8b"
+            f"{head[:4]!r}; expected {', '.join(expected[:-1])} or {expected[-1]})")
+    return text.name
 
 
 _NAMES: dict[str, str] = {}  # resolved path -> the run's unique label for that file
-CSV_DELIMITERS = ",;\t|"
-CSV_SAMPLE_BYTES = 64 * 1024
 
 
 def _key(path_text: str) -> str:
@@ -140,16 +142,16 @@ def _load(path: Path) -> Dataset:
 
     actual = sniff_format(path)
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    claimed = EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    claimed = extension_claims().get(suffixes[-1]) if suffixes else None
     if claimed is not None and claimed != actual:
         raise DatasetFileError(
             f"dataset file {path}: extension says {claimed} but the contents are {actual}; "
             f"rename it or convert it"
         )
     try:
-        table = _read(path, actual)
-    except DatasetFileError:
-        raise
+        table, how = formats.get_codec(actual).load_user_file(path)
+    except UserFileError as exc:  # the codec's own one-line reason, naming the file
+        raise DatasetFileError(str(exc)) from None
     except Exception as exc:  # engine errors become one clear line naming file and format
         raise DatasetFileError(f"cannot read dataset file {path} as {actual}: {_first_line(exc)}") from None
     if table.num_rows == 0:
@@ -157,89 +159,9 @@ def _load(path: Path) -> Dataset:
     if table.num_columns == 0:
         raise DatasetFileError(f"dataset file {path} has no columns")
     table = table.combine_chunks()
-    how = _CSV_CHOICES.pop(str(path), "") if actual == "csv" else ""
     return Dataset(name=f"file:{file_label(str(path))}", table=table, projection=tuple(table.column_names[:2]),
                    predicate=middle_tenth_of(table), description=f"user file ({actual}{how})",
                    origin=str(path))
-
-
-_CSV_CHOICES: dict[str, str] = {}  # how the last read of a CSV path was done, for its description
-
-
-def sniff_delimiter(path: Path) -> str:
-    """The CSV delimiter the file's first lines show (``,`` when they show none)."""
-    opener = gzip.open if _is_gzip(path) else open
-    with opener(path, "rb") as f:
-        sample = f.read(CSV_SAMPLE_BYTES).decode("utf-8", errors="replace")
-    if len(sample) == CSV_SAMPLE_BYTES:  # keep whole lines only: a cut line confuses the sniffer
-        sample = sample[: sample.rfind("\n") + 1] or sample
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        return "\t" if path.suffix.lower() == ".tsv" else ","
-
-
-def _read_csv(path: Path) -> pa.Table:
-    import pyarrow.csv as pacsv
-
-    delimiter = sniff_delimiter(path)
-    table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                           # Empty fields are null in string columns too (pyarrow's default keeps
-                           # them as ''), as pandas and most engines read them.
-                           convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-    header = table.column_names[0] if table.num_columns == 1 else ""
-    if table.num_columns == 1 and any(sep in header for sep in ";\t|"):
-        raise DatasetFileError(
-            f"dataset file {path} reads as one column named {header[:60]!r}: its delimiter could not be "
-            "told from the first lines; save it with ',' (or ';', tab, '|') used on every line")
-    shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
-    _CSV_CHOICES[str(path)] = f", delimiter {shown} (sniffed), empty fields and NA/NULL markers read as null"
-    return table
-
-
-def _read(path: Path, fmt: str) -> pa.Table:
-    if fmt == "csv":
-        return _read_csv(path)
-    if fmt == "json":
-        return _read_json(path)
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        return pq.read_table(path)
-    if fmt == "orc":
-        import pyarrow.orc as paorc
-
-        return paorc.read_table(path)
-    if fmt == "feather":
-        import pyarrow.feather as feather
-
-        return feather.read_table(path)
-    if fmt == "avro":
-        try:
-            import fastavro
-        except ImportError:
-            raise DatasetFileError(f"dataset file {path} is Avro: pip install 'storagebench[avro]'") from None
-        with open(path, "rb") as f:
-            return pa.Table.from_pylist(list(fastavro.reader(f)))
-    raise DatasetFileError(f"dataset file {path}: unsupported format {fmt}")
-
-
-def _read_json(path: Path) -> pa.Table:
-    """JSON Lines via pyarrow; a single JSON array of objects via the json module."""
-    import json
-
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        first = f.read(64).lstrip()
-    if first.startswith(b"["):
-        with opener(path, "rb") as f:
-            records = json.load(f)
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise DatasetFileError(f"dataset file {path}: a JSON array must hold objects (one per row)")
-        return pa.Table.from_pylist(records)
-    import pyarrow.json as pajson
-
-    return pajson.read_json(path)
 
 
 def _orderable(t: pa.DataType) -> bool:
