@@ -216,6 +216,11 @@ def _arrow_type(t: Any) -> pa.DataType:
         return pa.list_(_arrow_type(t["items"]))
     if t["type"] == "enum":
         return pa.dictionary(pa.int32(), pa.string())
+    # Not written by this module, but found in users' files (read as a dataset).
+    if t["type"] == "map":
+        return pa.map_(pa.string(), _arrow_type(t["values"]))
+    if t["type"] == "fixed":
+        return pa.binary(t["size"])
     return _arrow_type(t["type"])
 
 

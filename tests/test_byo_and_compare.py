@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 import subprocess
 import sys
@@ -46,6 +47,35 @@ def test_one_column_csv_whose_header_holds_a_delimiter_is_refused(tmp_path):
     path.write_text("a;b;c\nfirst line with no separator\nsecond;one\n")
     with pytest.raises(DatasetFileError, match="one column"):
         load_file_dataset(str(path))
+
+
+def test_avro_user_file_keeps_its_writer_schema_types(tmp_path):
+    """The file's own writer schema decides the types (as the Avro benchmark read does), not what
+    Python values look like: int stays 32-bit, a map stays a map, an empty map is not a null struct."""
+    fastavro = pytest.importorskip("fastavro")
+    schema = {"type": "record", "name": "R", "fields": [
+        {"name": "n", "type": ["null", "int"]}, {"name": "f", "type": "float"},
+        {"name": "m", "type": {"type": "map", "values": "long"}},
+        {"name": "amount", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2}}]}
+    path = tmp_path / "events.avro"
+    with open(path, "wb") as f:
+        fastavro.writer(f, fastavro.parse_schema(schema), [
+            {"n": 1, "f": 1.5, "m": {"a": 1}, "amount": decimal.Decimal("1.25")},
+            {"n": None, "f": 2.5, "m": {}, "amount": decimal.Decimal("2.50")}])
+    table = load_file_dataset(str(path)).table
+    assert table.schema.types == [pa.int32(), pa.float32(), pa.map_(pa.string(), pa.int64()), pa.decimal128(9, 2)]
+    assert table.column("m").to_pylist() == [[("a", 1)], []]
+
+
+def test_avro_union_of_two_types_is_one_line_naming_the_file(tmp_path):
+    fastavro = pytest.importorskip("fastavro")
+    path = tmp_path / "mixed.avro"
+    schema = {"type": "record", "name": "R", "fields": [{"name": "u", "type": ["null", "int", "string"]}]}
+    with open(path, "wb") as f:
+        fastavro.writer(f, fastavro.parse_schema(schema), [{"u": 1}, {"u": "x"}])
+    with pytest.raises(DatasetFileError, match=r"cannot read dataset file .*mixed\.avro as avro: .*union") as err:
+        load_file_dataset(str(path))
+    assert "\n" not in str(err.value)
 
 
 def test_same_stem_files_get_unique_names(tmp_path):

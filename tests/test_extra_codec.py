@@ -10,6 +10,7 @@ calls hook functions defined in a collected test module.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +44,23 @@ class TsvCodec(Codec):
         table_parameters={"skip.header.line.count": "1"},
         declared_type=formats.get_codec("csv").catalog.declared_type,
     )
+
+    # A user's own file: ".tab" (".tsv" is already the CSV codec's claim, which sniffs the tab
+    # delimiter, and one suffix names one codec), told from CSV by a tab and no comma in its
+    # header line.  Asked after the binary codecs and before CSV, the catch-all text format.
+    file_extensions = (".tab",)
+    title = "TSV"
+
+    def looks_like(self, head: bytes) -> bool:
+        header = head.split(b"\n", 1)[0]
+        return b"\t" in header and b"," not in header
+
+    def load_user_file(self, path: Path) -> tuple[pa.Table, str]:
+        return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter="\t")), ", tab-separated"
+
+    def file_schema(self, location: Location) -> list[str]:
+        with location.open_input() as f:  # the header line's names: the file holds no types
+            return pacsv.open_csv(f, parse_options=pacsv.ParseOptions(delimiter="\t")).schema.names
 
     def prepare(self, table: pa.Table) -> tuple[pa.Table, list[formats.Conversion]]:
         # Text holds no nested values: the same JSON-text conversion the CSV codec records.
@@ -102,3 +120,43 @@ def test_the_codec_is_in_every_suites_matrix(collected: str, suite: str, expecte
     assert ids, f"nothing collected from {suite}"
     for fragment in expected:
         assert any(fragment in line for line in ids), (fragment, [i for i in ids if "tsv" in i][:5])
+
+
+# Run in a fresh interpreter whose registry holds the extra codec (the session's registry must not).
+_LOAD_USER_FILES = """
+import json, sys
+import formats, test_extra_codec
+from formats.base import Location
+from storagebench.catalog.file_schema import file_columns
+from storagebench.datasets.user_file import DatasetFileError, load_file_dataset
+
+formats.codec_names()
+formats.register(test_extra_codec.TsvCodec)
+good, mislabelled = sys.argv[1:]
+ds = load_file_dataset(good)
+try:
+    load_file_dataset(mislabelled)
+    refused = ""
+except DatasetFileError as exc:
+    refused = str(exc)
+print(json.dumps({"columns": ds.table.column_names, "ids": ds.table.column("id").to_pylist(),
+                  "description": ds.description, "refused": refused,
+                  "file_columns": file_columns("tsv", Location(good))}))
+"""
+
+
+def test_the_codec_loads_a_users_file_by_its_extension_and_contents(tmp_path: Path) -> None:
+    """The user-file loader and the catalog's file-schema check find the extra codec through the
+    registry: its suffix, its contents test, its reader and its header reader, no other file edited."""
+    good, mislabelled = tmp_path / "scores.tab", tmp_path / "commas.tab"
+    good.write_text("id\tName\n1\ta\n2\tb\n")
+    mislabelled.write_text("id,name\n1,a\n")
+    proc = subprocess.run([sys.executable, "-c", _LOAD_USER_FILES, str(good), str(mislabelled)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(proc.stdout)
+    assert got["columns"] == ["id", "Name"] and got["ids"] == [1, 2]
+    assert got["description"] == "user file (tsv, tab-separated)"
+    assert "extension says tsv but the contents are csv" in got["refused"]
+    assert got["file_columns"] == [["id", None], ["name", None]]

@@ -49,8 +49,13 @@ def user_file_codecs() -> list[Codec]:
 
 
 def extension_claims() -> dict[str, str]:
-    """File suffix (".csv") -> the format whose codec claims it."""
-    return {ext: c.name for c in user_file_codecs() for ext in c.file_extensions}
+    """File suffix (".csv") -> the format whose codec claims it (one codec per suffix)."""
+    claims: dict[str, str] = {}
+    for codec in user_file_codecs():
+        for ext in codec.file_extensions:
+            if claims.setdefault(ext, codec.name) != codec.name:
+                raise ValueError(f"file extension {ext!r} is claimed by two codecs: {claims[ext]} and {codec.name}")
+    return claims
 
 
 def sniff_format(path: Path) -> str:
