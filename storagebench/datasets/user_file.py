@@ -12,11 +12,15 @@ file is read (``load_user_file``).  This module asks the registered codecs in tu
 formats by their magic bytes first, then, for a file that decodes as text, the text formats with
 the catch-all (``sniff_last``: CSV) last.
 
-CSV is read the way a user's tools read it, and the choices are recorded in the dataset's
-description (and so in the run JSON): the delimiter is sniffed (``,`` ``;`` tab ``|``) from the
-first 64 KiB; a file that still reads as one column whose header holds ``;`` or a tab is refused
-with a hint; empty fields (and pyarrow's usual null markers such as ``NA``, ``NULL``) are null in
-every column, strings included, as pandas and most engines read them.
+What a codec's reader had to choose is recorded in the dataset's description (and so in the run
+JSON).  CSV (formats/csv.py) is read the way a user's tools read it: the delimiter is sniffed
+(``,`` ``;`` tab ``|``) from the first 64 KiB; a file that still reads as one column whose header
+holds ``;`` or a tab is refused with a hint; empty fields (and pyarrow's usual null markers such
+as ``NA``, ``NULL``) are null in every column, strings included, as pandas and most engines read
+them.  Avro (formats/avro.py) is read with the file's own writer schema, as the Avro benchmark
+read does.  A codec's refusal (:class:`formats.base.UserFileError`) becomes a
+:class:`DatasetFileError` with the codec's one-line message; any other engine error becomes one
+line naming the file and the format.
 
 Each file of a run gets a unique dataset name (:func:`name_files`): its stem (``file:penguins``),
 or its file name when two files share a stem (``file:penguins.csv`` and
