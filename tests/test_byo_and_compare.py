@@ -78,6 +78,14 @@ def test_avro_union_of_two_types_is_one_line_naming_the_file(tmp_path):
     assert "\n" not in str(err.value)
 
 
+def test_unrecognised_file_lists_every_codecs_format_in_registry_order(tmp_path):
+    path = tmp_path / "blob.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DatasetFileError, match=r"unknown magic bytes b'\\x00\\x01\\x02\\x03'; "
+                                               r"expected CSV, JSON, Parquet, ORC, Arrow/Feather or Avro\)$"):
+        load_file_dataset(str(path))
+
+
 def test_same_stem_files_get_unique_names(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -87,7 +87,7 @@ def sniff_format(path: Path) -> str:
     if text is not None and text.sniff_last and (not decodes or control > 0):
         text = None  # only the catch-all needs the text check: JSON is told by its first byte
     if text is None:
-        expected = [c.title or c.name for c in sorted(codecs, key=lambda c: c.magic is not None)]
+        expected = [c.title or c.name for c in formats.all_codecs() if c in codecs]  # registry order
         raise DatasetFileError(
             f"dataset file {path}: not a recognised data file (binary content, unknown magic bytes "
             f"{head[:4]!r}; expected {', '.join(expected[:-1])} or {expected[-1]})")
