@@ -12,259 +12,40 @@ transfers).  Codecs open files only through ``Location`` so the same codec runs 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
-import os
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.fs as pafs
+
+# The pieces a codec module needs, re-exported so ``from formats.base import ...`` stays the one
+# import line of every codec (each lives in its own module by concern).
+from formats.errors import StorageBenchInputError, UnknownNameError, UnsupportedCaseError, UserFileError
+from formats.location import Location, ObjectStore, compressed_input, compressed_output, is_gzip, open_plain
+from formats.spec import Conversion, EngineSpec, RangePredicate, ReadRequest, WriteOptions
+from formats.tables import (
+    columns_to_load,
+    finish_arrow,
+    finish_pandas,
+    first_batch,
+    is_nested,
+    native_to_arrow,
+    stringify_unsupported,
+    to_pandas_for_writing,
+)
 
 if TYPE_CHECKING:
     from formats.catalog_facts import CatalogFormat
 
-
-class StorageBenchInputError(ValueError):
-    """Base class for every user-facing input error (clear message, no deep traceback)."""
-
-
-class UnknownNameError(StorageBenchInputError):
-    """An unknown format/engine/compression/dataset name; the message lists the valid ones."""
-
-    def __init__(self, kind: str, name: str, valid: Iterable[str]):
-        self.kind, self.name, self.valid = kind, name, sorted(valid)
-        super().__init__(f"unknown {kind} {name!r}; valid {kind}s: {', '.join(self.valid) or '(none)'}")
-
-
-class UnsupportedCaseError(StorageBenchInputError):
-    """A combination the codec/engine cannot do (the reason becomes a skip message)."""
-
-
-class UserFileError(StorageBenchInputError):
-    """A user's data file a codec refuses to load (the message names the file and what is wrong)."""
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    """What one engine can do for one format.
-
-    ``predicate`` is ``"pushdown"`` when the engine skips data using file statistics (row groups,
-    stripes), ``"after-read"`` when it must read everything and then filter.
-    """
-
-    name: str
-    can_write: bool
-    can_read: bool
-    write_compressions: tuple[str, ...] = ()
-    projection: bool = True
-    predicate: str = "after-read"
-    requires: tuple[str, ...] = ()  # importable module names
-    install_hint: str = ""
-    # False when the engine's thread pool does not survive fork() (polars, DuckDB): its peak
-    # memory is then measured in a child forked from a clean process (storagebench.memory).
-    fork_safe: bool = True
-    # A reader handed the written schema (ReadRequest.schema) instead of reading the file's own
-    # schema or inferring one.  A separate, labelled engine: its fidelity verdict says so, because
-    # it describes that read, not what the file holds for a user without the original schema.
-    reads_written_schema: bool = False
-
-    def missing_requirement(self) -> str | None:
-        """Return a skip reason with an install hint when a required module is absent."""
-        import importlib.util
-
-        for module in self.requires:
-            if importlib.util.find_spec(module) is None:
-                hint = self.install_hint or f"pip install {module}"
-                return f"engine {self.name!r} needs the Python module {module!r}: {hint}"
-        return None
-
-
-@dataclass(frozen=True)
-class Conversion:
-    """A change the suite had to make before a format could store a column (reported as lossy)."""
-
-    column: str
-    from_type: str
-    to_type: str
-    reason: str
-
-    def describe(self) -> str:
-        return f"{self.column}: converted {self.from_type} -> {self.to_type} before writing ({self.reason})"
-
-
-@dataclass(frozen=True)
-class RangePredicate:
-    """``lo <= column < hi``: the predicate-read workload (about 10% of rows)."""
-
-    column: str
-    lo: Any
-    hi: Any
-
-    def expression(self) -> pc.Expression:
-        return (pc.field(self.column) >= self.lo) & (pc.field(self.column) < self.hi)
-
-    def dnf_filters(self) -> list[tuple[str, str, Any]]:
-        """The list-of-tuples filter form that pandas/fastparquet/pyarrow all accept."""
-        return [(self.column, ">=", self.lo), (self.column, "<", self.hi)]
-
-    def apply_arrow(self, table: pa.Table) -> pa.Table:
-        return table.filter(self.expression())
-
-    def apply_pandas(self, frame: Any) -> Any:
-        col = frame[self.column]
-        return frame[(col >= self.lo) & (col < self.hi)]
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    compression: str = "none"
-    row_group_size: int | None = None  # rows per Parquet row group / ORC stripe (approximate)
-
-
-@dataclass(frozen=True)
-class ReadRequest:
-    columns: tuple[str, ...] | None = None
-    predicate: RangePredicate | None = None
-    # The written schema: set by the harness only for engines with ``reads_written_schema``;
-    # every other reader ignores it and reads the file's own schema or infers one.
-    schema: pa.Schema | None = None
-    engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. pre_buffer for S3
-
-
-@dataclass(frozen=True)
-class ObjectStore:
-    """An object-store URL and what an engine that opens URLs itself (polars, DuckDB) needs to
-    reach it.  The secret never appears in ``repr`` (it must not reach logs or results)."""
-
-    url: str  # s3://bucket/key
-    endpoint: str | None  # http(s)://host:port, None for the provider's own endpoint
-    region: str
-    key_id: str = field(repr=False)
-    secret: str = field(repr=False)
-    session_token: str | None = field(default=None, repr=False)
-
-
-class Location:
-    """Where a file lives: local path, a path on a pyarrow/fsspec filesystem, or memory.
-
-    ``object_store`` (optional) is the same file as a URL for engines with their own object-store
-    client; those engines use it instead of ``filesystem``.
-
-    >>> loc = Location.memory(); loc.is_memory
-    True
-    """
-
-    def __init__(self, path: str, filesystem: Any | None = None, data: bytes | None = None,
-                 object_store: ObjectStore | None = None):
-        self.path = path
-        self.filesystem = filesystem
-        self.object_store = object_store
-        self._data = data
-        self._sink: io.BytesIO | None = None
-
-    @classmethod
-    def memory(cls, data: bytes | None = None, name: str = "memory") -> "Location":
-        """An in-memory location: read ``data``, or (without data) collect what is written."""
-        loc = cls(f"memory://{name}", data=data)
-        if data is None:
-            loc._sink = io.BytesIO()
-        return loc
-
-    @property
-    def is_memory(self) -> bool:
-        return self.path.startswith("memory://")
-
-    @property
-    def is_local(self) -> bool:
-        return self.filesystem is None and not self.is_memory
-
-    def __repr__(self) -> str:
-        fs = type(self.filesystem).__name__ if self.filesystem is not None else "local"
-        return f"Location({self.path!r}, {fs})"
-
-    # -- reading --------------------------------------------------------------------------
-    def open_input(self) -> Any:
-        """A seekable, random-access input file (engines do their own range reads on it)."""
-        if self.is_memory:
-            return pa.BufferReader(self.getvalue())
-        if self.filesystem is None:
-            return pa.OSFile(self.path, "rb")
-        if isinstance(self.filesystem, pafs.FileSystem):
-            return self.filesystem.open_input_file(self.path)
-        return self.filesystem.open(self.path, "rb")  # fsspec
-
-    def open_python_input(self) -> BinaryIO:
-        """A Python binary file object (for engines that need ``read()``/``seek()`` in Python)."""
-        if self.is_memory:
-            return io.BytesIO(self.getvalue())
-        if self.filesystem is None:
-            return open(self.path, "rb")
-        if isinstance(self.filesystem, pafs.FileSystem):
-            return self.filesystem.open_input_file(self.path)  # NativeFile is a file object
-        return self.filesystem.open(self.path, "rb")
-
-    # -- writing --------------------------------------------------------------------------
-    def open_output(self) -> Any:
-        if self.is_memory:
-            self._sink = io.BytesIO()
-            return _KeepOpen(self._sink)
-        if self.filesystem is None:
-            return open(self.path, "wb")
-        if isinstance(self.filesystem, pafs.FileSystem):
-            return self.filesystem.open_output_stream(self.path)
-        return self.filesystem.open(self.path, "wb")
-
-    def getvalue(self) -> bytes:
-        if self._sink is not None and self._sink.getbuffer().nbytes:
-            return self._sink.getvalue()
-        if self._data is not None:
-            return self._data
-        raise FileNotFoundError(f"{self.path}: nothing written to this memory location yet")
-
-    def size(self) -> int:
-        """Bytes stored at this location."""
-        if self.is_memory:
-            return len(self.getvalue())
-        if self.filesystem is None:
-            return os.path.getsize(self.path)
-        if isinstance(self.filesystem, pafs.FileSystem):
-            return self.filesystem.get_file_info(self.path).size
-        return int(self.filesystem.size(self.path))
-
-    def pyarrow_filesystem(self) -> tuple[pafs.FileSystem | None, str]:
-        """(filesystem, path) in pyarrow's terms, wrapping fsspec filesystems if needed."""
-        if self.filesystem is None:
-            return None, self.path
-        if isinstance(self.filesystem, pafs.FileSystem):
-            return self.filesystem, self.path
-        return pafs.PyFileSystem(pafs.FSSpecHandler(self.filesystem)), self.path
-
-
-class _KeepOpen(io.RawIOBase):
-    """Wraps a BytesIO so an engine's ``close()`` does not discard what it wrote."""
-
-    def __init__(self, sink: io.BytesIO):
-        self._sink = sink
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b: Any) -> int:
-        return self._sink.write(b)
-
-    def tell(self) -> int:
-        return self._sink.tell()
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        super().close()
+__all__ = [
+    "AddedEngine", "Codec", "Conversion", "EngineSpec", "Location", "ObjectStore", "RangePredicate",
+    "ReadRequest", "StorageBenchInputError", "UnknownNameError", "UnsupportedCaseError", "UserFileError",
+    "WriteOptions", "columns_to_load", "compressed_input", "compressed_output", "finish_arrow",
+    "finish_pandas", "first_batch", "is_gzip", "is_nested", "native_to_arrow", "open_plain",
+    "stringify_unsupported", "to_pandas_for_writing",
+]
 
 
 @dataclass(frozen=True)
@@ -495,135 +276,3 @@ def _registered_codec(name: str) -> "Codec":
 # them) dispatch too.
 Codec.writer_input = _dispatch_added_engines("writer_input", Codec.writer_input)  # type: ignore[method-assign]
 Codec.write_batches = _dispatch_added_engines("write_batches", Codec.write_batches)  # type: ignore[method-assign]
-
-
-def to_pandas_for_writing(table: pa.Table) -> Any:
-    """Arrow -> pandas the way a careful user does it: integer and bool columns with nulls keep
-    pandas' nullable dtypes instead of silently becoming float64/object (TRAPS.md)."""
-    import pandas as pd
-
-    mapping = {
-        pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-        pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-        pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype(),
-    }
-    nullable = {f.name for f in table.schema if table.column(f.name).null_count > 0}
-    frame = table.to_pandas(types_mapper=lambda t: None)  # numpy dtypes where lossless
-    for name in nullable:
-        dtype = mapping.get(table.schema.field(name).type)
-        if dtype is not None:
-            frame[name] = table.column(name).to_pandas(types_mapper=mapping.get)
-    return frame
-
-
-@contextlib.contextmanager
-def compressed_output(location: Location, compression: str) -> Iterator[Any]:
-    """An output stream for text formats: gzip-compressed when asked, closed in the right order."""
-    with location.open_output() as raw:
-        sink = pa.CompressedOutputStream(raw, "gzip") if compression == "gzip" else raw
-        try:
-            yield sink
-        finally:
-            if sink is not raw:
-                sink.close()
-
-
-def compressed_input(location: Location) -> Any:
-    """An input stream for text formats, decompressing ``.gz`` files."""
-    source = location.open_input()
-    return pa.CompressedInputStream(source, "gzip") if location.path.endswith(".gz") else source
-
-
-def native_to_arrow(result: Any) -> pa.Table:
-    if isinstance(result, pa.Table):
-        return result
-    if isinstance(result, pa.RecordBatch):
-        return pa.Table.from_batches([result])
-    if callable(getattr(result, "to_arrow", None)):  # polars DataFrame and the like
-        return result.to_arrow()
-    import pandas as pd
-
-    if isinstance(result, pd.DataFrame):
-        return pa.Table.from_pandas(result, preserve_index=False)
-    if isinstance(result, list):
-        return pa.Table.from_pylist(result)
-    raise TypeError(f"cannot turn {type(result).__name__} into an Arrow table")
-
-
-def stringify_unsupported(
-    table: pa.Table, unsupported: callable, to_type: pa.DataType, reason: str
-) -> tuple[pa.Table, list[Conversion]]:
-    """Cast every column whose type satisfies ``unsupported`` to ``to_type`` (recorded)."""
-    conversions: list[Conversion] = []
-    for i, f in enumerate(table.schema):
-        if unsupported(f.type):
-            new = _to_text(table.column(i), to_type)
-            table = table.set_column(i, pa.field(f.name, new.type, f.nullable), new)
-            conversions.append(Conversion(f.name, str(f.type), str(new.type), reason))
-    return table, conversions
-
-
-def _to_text(column: pa.ChunkedArray, to_type: pa.DataType) -> pa.ChunkedArray:
-    import json as _json
-
-    t = column.type
-    if pa.types.is_dictionary(t):
-        return column.cast(t.value_type).cast(to_type) if t.value_type != to_type else column.cast(to_type)
-    if pa.types.is_nested(t):
-        values = [None if v is None else _json.dumps(v, default=str) for v in column.to_pylist()]
-        return pa.chunked_array([pa.array(values, type=to_type)])
-    return column.cast(to_type)
-
-
-def is_nested(t: pa.DataType) -> bool:
-    return pa.types.is_nested(t)
-
-
-def columns_to_load(request: ReadRequest) -> list[str] | None:
-    """Columns a reader should load: the projection plus the predicate column (None = all)."""
-    if request.columns is None:
-        return None
-    cols = list(request.columns)
-    if request.predicate is not None and request.predicate.column not in cols:
-        cols.append(request.predicate.column)
-    return cols
-
-
-def finish_pandas(frame: Any, request: ReadRequest) -> Any:
-    """Apply an after-read predicate and the final projection to a pandas frame."""
-    if request.predicate is not None:
-        frame = request.predicate.apply_pandas(frame)
-    if request.columns is not None:
-        frame = frame[list(request.columns)]
-    return frame
-
-
-def finish_arrow(table: pa.Table, request: ReadRequest) -> pa.Table:
-    """Apply an after-read predicate and the final projection to an Arrow table."""
-    if request.predicate is not None:
-        table = request.predicate.apply_arrow(table)
-    if request.columns is not None:
-        table = table.select(list(request.columns))
-    return table
-
-
-def first_batch(batches: Iterable[Any], fmt: str) -> tuple[Any, Iterator[Any]]:
-    """(first batch, iterator over the rest): streaming writers take the schema from the first."""
-    it = iter(batches)
-    try:
-        return next(it), it
-    except StopIteration:
-        raise UnsupportedCaseError(f"{fmt}: no batches to write (a file needs at least one batch)") from None
-
-
-def is_gzip(path: Path) -> bool:
-    """True for a gzip file (by its magic bytes, whatever its name)."""
-    with open(path, "rb") as f:
-        return f.read(2) == b"\x1f\x8b"
-
-
-def open_plain(path: Path) -> BinaryIO:
-    """``path`` opened for binary reading, decompressed when it is a gzip file."""
-    import gzip
-
-    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")  # type: ignore[return-value]

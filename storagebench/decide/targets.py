@@ -32,7 +32,9 @@ class EmbeddedS3Target:
 
     def location(self, codec: Codec, stem: str, compression: str) -> Location:
         key = self.s3.key(codec.file_name(f"{stem}-{next(self._n)}", compression))
-        return Location(self.s3.path(key), filesystem=self.fs)
+        # Engines with their own S3 client (polars, DuckDB) reach the object by its URL, as they
+        # would in production; pyarrow, pandas and the rest go through pyarrow's S3 client.
+        return Location(self.s3.path(key), filesystem=self.fs, object_store=self.s3.object_store(key))
 
     def reach(self, location: Location) -> Location:
         return location  # one client: the file is reached as it was written

@@ -36,7 +36,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from formats.base import Location, ObjectStore, UnknownNameError, UnsupportedCaseError
+from formats.base import Location, UnknownNameError, UnsupportedCaseError
 from storagebench.s3.endpoint import S3Target
 
 MIB = 1024 * 1024
@@ -157,10 +157,7 @@ def _s3fs_location(target: S3Target, key: str, client: S3Client) -> Location:
 def _object_store_location(target: S3Target, key: str, client: S3Client) -> Location:
     """The object as an ``s3://`` URL for an engine's own client; the pyarrow filesystem stays
     on the location for untimed bookkeeping (size) and other engines."""
-    creds = target._creds()
-    store = ObjectStore(url=f"s3://{target.bucket}/{key}", endpoint=target.endpoint_url, region=target.region,
-                        key_id=creds["aws_access_key_id"], secret=creds["aws_secret_access_key"],
-                        session_token=creds.get("aws_session_token"))
+    store = target.object_store(key)
     pyarrow_location = _pyarrow_location(target, key, client)
     return Location(pyarrow_location.path, filesystem=pyarrow_location.filesystem, object_store=store)
 

@@ -299,6 +299,16 @@ class S3Target:
                 self.counter.bucket_hint = self.bucket
             getattr(self.counter, how)(client)
 
+    def object_store(self, key: str) -> Any:
+        """The object ``key`` as an ``s3://`` URL with what an engine's own S3 client (polars'
+        object store, DuckDB's httpfs) needs to reach it; the secret never shows in its repr."""
+        from formats.base import ObjectStore
+
+        creds = self._creds()
+        return ObjectStore(url=f"s3://{self.bucket}/{key}", endpoint=self.endpoint_url, region=self.region,
+                           key_id=creds["aws_access_key_id"], secret=creds["aws_secret_access_key"],
+                           session_token=creds.get("aws_session_token"))
+
     def pyarrow_fs(self, **options: Any) -> Any:
         """pyarrow's S3 client on this endpoint (``options``: S3FileSystem overrides)."""
         return pyarrow_filesystem(self.endpoint_url, self.region, self._creds(), **options)
