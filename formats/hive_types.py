@@ -22,7 +22,7 @@ import re
 
 import pyarrow as pa
 
-from formats.base import UnsupportedCaseError
+from formats.errors import UnsupportedCaseError
 
 _SIMPLE: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),

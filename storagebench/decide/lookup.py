@@ -35,6 +35,7 @@ from boto3.dynamodb.types import TypeSerializer
 import formats
 from formats.base import RangePredicate, ReadRequest, WriteOptions
 from storagebench.datasets import Dataset
+from storagebench.datasets.keys import find_key
 from storagebench.decide.bench import Bench, short
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.screen import CandidateFailed
@@ -47,28 +48,6 @@ LOOKUP_ITEMS = 2_000
 DYNAMODB = "dynamodb/GetItem"
 FALLBACK_LAYOUT = Configuration(FileConfig("parquet", "snappy", "pyarrow"), "pyarrow")
 _SERIALIZER = TypeSerializer()
-
-
-def find_key(dataset: Dataset) -> tuple[str, ...] | None:
-    """The dataset's primary key: TPC-H's own, else the first unique integer/string column among
-    the first four, else the first unique pair of them."""
-    from storagebench.datasets import tpch
-
-    if dataset.name in tpch.TABLES:
-        return tpch.TABLES[dataset.name].key
-    table = dataset.table
-    keyable = [f.name for f in list(table.schema)[:4]
-               if pa.types.is_integer(f.type) or pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    for name in keyable:
-        col = table.column(name)
-        if col.null_count == 0 and pc.count_distinct(col).as_py() == table.num_rows:
-            return (name,)
-    for a, b in itertools.combinations(keyable, 2):
-        if table.column(a).null_count or table.column(b).null_count:
-            continue
-        if table.group_by([a, b]).aggregate([]).num_rows == table.num_rows:
-            return (a, b)
-    return None
 
 
 def best_layout(filter_winner: Configuration | None) -> Configuration:

@@ -32,6 +32,7 @@ import datetime as dt
 import formats
 from formats.base import RangePredicate, ReadRequest
 from storagebench.datasets import Dataset
+from storagebench.datasets.keys import find_key
 from storagebench.decide.bench import Bench
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.screen import CandidateFailed
@@ -167,8 +168,6 @@ def pushdown(q: Query) -> RangePredicate | None:
 @dataclass
 class PointLookup(Workload):
     def applies(self, dataset: Dataset) -> str | None:
-        from storagebench.decide.lookup import find_key
-
         return None if find_key(dataset) else "no column (or pair of columns) is a unique key"
 
 
