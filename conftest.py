@@ -77,7 +77,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         say("storagebench: nothing was measured (every case skipped or failed; reasons above): no run saved")
         return
     from formats.base import StorageBenchInputError
-    from storagebench.commands.run import print_summary
+    from storagebench.commands.run_summary import print_summary
 
     try:
         final = files.publish()

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from storagebench import results
-from storagebench.commands.run import print_summary, summary_rows
+from storagebench.commands.run_summary import print_summary, summary_rows
 from storagebench.report.loading import ReportInputError, load_run
 from storagebench.results import ResultsSchemaError, validate_benchmarks, validate_record
 from report_support import fmt_case, format_set, run_doc, write_json  # real_run_json: tests/conftest.py

@@ -21,7 +21,8 @@ from formats.base import ReadRequest
 from storagebench import prices
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import MULTIPART_CHUNKSIZE, Boto3Location, get_client
-from storagebench.s3.counting import RequestRecord, classify, summarise
+from storagebench.s3.counting import RequestRecord, classify
+from storagebench.s3.work_summary import summarise
 from storagebench.s3.endpoint import EndpointSpec, S3Target, resolve
 from storagebench.s3.needed import BASIS_PARQUET, needed_bytes, parquet_needed_bytes
 

@@ -18,7 +18,7 @@ from formats.base import ReadRequest
 from formats.parquet import ParquetCodec
 from storagebench.moto_server import DUMMY_CREDENTIALS, EmbeddedMoto
 from storagebench.s3.clients import get_client
-from storagebench.s3.counting import summarise
+from storagebench.s3.work_summary import summarise
 from storagebench.s3.endpoint import EndpointSpec, S3Target, resolve
 from storagebench.s3.errors import S3EndpointUnreachable
 

@@ -165,7 +165,7 @@ class LookupBench:
         records = self.bench.target.counted(lambda: self._file_lookup(key))
         if records is not None:
             from storagebench.s3 import cloud_model
-            from storagebench.s3.counting import summarise
+            from storagebench.s3.work_summary import summarise
 
             s = summarise(records)
             out.update({"file_s3_requests": s.total_requests, "file_s3_get_bytes": s.get_bytes,

@@ -95,7 +95,7 @@ def fill(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, w:
 def s3_counts(bench: Bench, cfg: Configuration, w: Workload, ds: Dataset) -> dict[str, Any] | None:
     """One more read of a finalist, counted at the server (untimed): requests, bytes, amplification, $."""
     from storagebench.s3 import cloud_model
-    from storagebench.s3.counting import summarise
+    from storagebench.s3.work_summary import summarise
 
     try:
         written = bench.written(cfg.file, "full")

@@ -49,7 +49,7 @@ from storagebench.pytest_plugin import register_outcome_source, suite_config
 from storagebench.s3 import cloud_model
 from storagebench.s3.clients import select_clients, serves
 from storagebench.s3 import latency
-from storagebench.s3.counting import latency_summary
+from storagebench.s3.work_summary import latency_summary
 from storagebench.s3.endpoint import (
     EMBEDDED,
     EndpointSpec,

@@ -39,7 +39,8 @@ from storagebench.profiles import Profile
 from storagebench.results import SUITE_S3
 from storagebench.s3.client_target import COUNTED_RUNS_UNDER_LATENCY, S3ClientTarget, object_key
 from storagebench.s3.clients import SETUP_CLIENT, S3Client, get_client
-from storagebench.s3.counting import RequestRecord, latency_summary
+from storagebench.s3.counting import RequestRecord
+from storagebench.s3.work_summary import latency_summary
 from storagebench.s3.endpoint import S3Target
 from storagebench.s3.needed import needed_bytes
 from storagebench.s3.objects import codec_for_key, read_object

@@ -12,7 +12,8 @@ from typing import Any
 
 from storagebench.s3 import cloud_model
 from storagebench.s3.client_target import CountedRuns, S3ClientTarget
-from storagebench.s3.counting import RequestRecord, summarise
+from storagebench.s3.counting import RequestRecord
+from storagebench.s3.work_summary import summarise
 
 
 def work_info(target: S3ClientTarget, counted: CountedRuns | None, measured: float | None,
