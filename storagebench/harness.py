@@ -126,10 +126,9 @@ class Harness(CaseInputs, OutcomeLog):
             target.discard(loc)
 
         peak = None
-        clean = not codec.engine(case.engine).fork_safe  # polars/DuckDB: see storagebench.memory
         if self.memory_pass:
             loc = target.location(codec, f"mem-{case.id}", case.compression)
-            peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options, clean_process=clean)
+            peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options)
             target.discard(loc)
 
         ds = self.dataset(case.dataset)
@@ -148,7 +147,7 @@ class Harness(CaseInputs, OutcomeLog):
             "fidelity_checked_by": checked_by,
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.method(clean) if peak is not None else None,
+            "peak_memory_method": memory.METHOD if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)
@@ -267,8 +266,7 @@ class Harness(CaseInputs, OutcomeLog):
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
         measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
-        peak = memory.peak_memory_bytes(codec.read, location, case.reader, request,
-                                        clean_process=not spec.fork_safe) if measure_memory else None
+        peak = memory.peak_memory_bytes(codec.read, location, case.reader, request) if measure_memory else None
         ds = self.dataset(case.dataset)
         info = {
             **dims,
@@ -289,7 +287,7 @@ class Harness(CaseInputs, OutcomeLog):
             **read_verdict.as_info(),
             "conversions": [c.describe() for c in written.conversions],
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.method(not spec.fork_safe) if peak is not None else None,
+            "peak_memory_method": memory.METHOD if peak is not None else None,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)

@@ -38,8 +38,6 @@ import pickle
 from typing import Any, Callable
 
 METHOD = "child of a clean forkserver process + /proc VmHWM delta"
-# Older names, kept for callers written when there were three mechanisms: all are METHOD now.
-CLEAN_METHOD = SPAWN_METHOD = METHOD
 
 # Modules the server imports (never runs) so its children start warm; one that fails to import
 # is skipped by multiprocessing.
@@ -52,25 +50,11 @@ def supported() -> bool:
     return os.path.exists("/proc/self/clear_refs") and "forkserver" in multiprocessing.get_all_start_methods()
 
 
-def method(clean_process: bool = False) -> str:
-    """The method every peak in a result was measured with (``clean_process`` no longer matters)."""
-    return METHOD
-
-
-def peak_memory_bytes(operation: Callable[..., object], *args: Any, timeout_s: float = 300.0,
-                      clean_process: bool = False) -> int | None:
-    """Extra peak resident bytes of ``operation(*args)``; None when it could not be measured.
-
-    ``clean_process`` is accepted for older callers: every operation now runs in a clean child.
-    """
+def peak_memory_bytes(operation: Callable[..., object], *args: Any, timeout_s: float = 300.0) -> int | None:
+    """Extra peak resident bytes of ``operation(*args)`` (run in a clean child, whatever the
+    engine); None when it could not be measured."""
     peak, _ = measure(functools.partial(_bound, operation), *args, timeout_s=timeout_s)
     return peak
-
-
-def peak_memory_bytes_spawned(prepare: Callable[..., Callable[[], object]], *args: Any,
-                              timeout_s: float = 300.0) -> tuple[int | None, str | None]:
-    """:func:`measure` under its older name (the S3 target's reads)."""
-    return measure(prepare, *args, timeout_s=timeout_s)
 
 
 def measure(prepare: Callable[..., Callable[[], object]], *args: Any,

@@ -64,7 +64,7 @@ def _prepare_failure():
 
 def test_spawned_measurement_sees_the_operations_allocation():
     size = 64 * 1024 * 1024
-    peak, reason = memory.peak_memory_bytes_spawned(_prepare_allocation, size)
+    peak, reason = memory.measure(_prepare_allocation, size)
     if not memory.supported():
         pytest.skip("no /proc/self/clear_refs here")
     assert reason is None
@@ -74,5 +74,5 @@ def test_spawned_measurement_sees_the_operations_allocation():
 def test_spawned_measurement_reports_why_it_failed():
     if not memory.supported():
         pytest.skip("no /proc/self/clear_refs here")
-    peak, reason = memory.peak_memory_bytes_spawned(_prepare_failure)
+    peak, reason = memory.measure(_prepare_failure)
     assert peak is None and reason == "RuntimeError: object gone"

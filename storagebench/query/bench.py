@@ -8,7 +8,7 @@ groups and values (:mod:`storagebench.query.answers`).  A disagreeing answer, or
 cannot run the query on that file, is a *failed outcome* with the difference or the error; only
 agreeing answers are timed (pytest-benchmark ``pedantic`` rounds of the engine's whole query:
 reading the file and aggregating, the way its users run it).  Peak memory: the same separate
-pass as the format benchmarks (a clean process for engines that are not fork-safe).
+pass as the format benchmarks (a child of the clean forkserver, for every engine).
 
 The quick profile runs the query on its ``narrow_datasets`` (or the run's first dataset), every
 format and engine; standard and full run every dataset.
@@ -32,7 +32,6 @@ from storagebench.query.queries import queries_for
 from storagebench.query.spec import Query
 from storagebench.results import SUITE_QUERY
 
-_FORK_UNSAFE = ("polars", "duckdb")  # thread pools that do not survive fork(): see memory.py
 
 
 @dataclass(frozen=True)
@@ -124,9 +123,7 @@ class QueryBench:
 
         benchmark.pedantic(engine.run, args=(codec, location, q), rounds=h.profile.rounds, iterations=1,
                            warmup_rounds=0)
-        clean = case.engine in _FORK_UNSAFE
-        peak = memory.peak_memory_bytes(engine.run, codec, location, q, clean_process=clean) \
-            if h.memory_pass else None
+        peak = memory.peak_memory_bytes(engine.run, codec, location, q) if h.memory_pass else None
         info = {
             **dims,
             "operation": "query",
@@ -141,7 +138,7 @@ class QueryBench:
             "bytes_on_disk": written.size,
             "time_median_s": median_seconds(benchmark),
             "peak_memory_bytes": peak,
-            "peak_memory_method": memory.method(clean) if peak is not None else None,
+            "peak_memory_method": memory.METHOD if peak is not None else None,
         }
         benchmark.extra_info.update(info)
         return info
