@@ -6,7 +6,8 @@ benchmarks both parametrise from here.
 
 Read cases: the full/projection/predicate workloads read the file written by the format's
 reference writer (its first writer engine) with every reader engine; files written by the other
-writers are read in full by every reader too (cross-engine interoperability).
+writers are read in full by every reader too (cross-engine interoperability).  A profile may
+narrow both (storagebench/profiles.py: ``cross_engine_star``, ``dataset_read_kinds``).
 """
 
 from __future__ import annotations
@@ -152,15 +153,17 @@ def read_cases(codecs: list[Codec], datasets: list[str], profile: Profile,
                 for reader in codec.readers():
                     if not keep(codec, reader.name, comp, ds):
                         continue
-                    for kind in READ_KINDS:
+                    for kind in profile.read_kinds(dataset_label(ds), READ_KINDS):
                         out.append(ReadCase(codec.name, reference.name, reader.name, comp, kind, ds))
-            # Cross-engine: other writers' files, read in full by every reader, default compression.
+            # Cross-engine: other writers' files, read in full by every reader (or, in a profile
+            # with cross_engine_star, by the reference reader only), default compression.
+            cross_readers = codec.readers()[:1] if profile.cross_engine_star else codec.readers()
             for writer in writers[1:]:
                 comps = _chosen(codec, writer.write_compressions, profile, compressions)
                 comp = codec.default_compression if codec.default_compression in comps else (comps or [None])[0]
                 if comp is None:
                     continue
-                for reader in codec.readers():
+                for reader in cross_readers:
                     if keep(codec, writer.name, comp, ds) and keep(codec, reader.name, comp, ds):
                         out.append(ReadCase(codec.name, writer.name, reader.name, comp, "full", ds))
     return out

@@ -53,12 +53,20 @@ class S3Scope:
     readers: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # per format; formats not named: default_readers
     default_readers: tuple[str, ...] | None = None
     reader_clients: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # a reader only through these clients
+    # Clients a format's reads go through, per format (a None value: every client); formats not
+    # named: default_read_clients (None: every client).
+    read_clients: dict[str, tuple[str, ...] | None] | None = field(default=None, hash=False)
+    default_read_clients: tuple[str, ...] | None = None
     kinds: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)  # per format; formats not named: default_kinds
     default_kinds: tuple[str, ...] | None = None
     one_compression: bool = False  # each format's default compression only
     # Paired rounds of the counting-overhead benchmark (the median of per-pair ratios is stable
     # on a shared machine where a 15-round median of each side alone swung by +-30%).
     overhead_rounds: int = 31
+    # Peak memory of S3 reads (each in a clean child that builds its own S3 client and reads the
+    # object twice: ~1 s per full read here, most of an S3 full read case).  Off in quick: the
+    # report shows peak memory of local reads only, where the same decoding is measured.
+    read_memory: bool = True
 
     def keeps_read(self, fmt: str, reader: str, kind: str) -> bool:
         readers = (self.readers or {}).get(fmt, self.default_readers)
@@ -67,6 +75,11 @@ class S3Scope:
 
     def clients_for(self, reader: str) -> tuple[str, ...] | None:
         return (self.reader_clients or {}).get(reader)
+
+    def keeps_read_client(self, fmt: str, client: str) -> bool:
+        scope = self.read_clients or {}
+        clients = scope[fmt] if fmt in scope else self.default_read_clients
+        return clients is None or client in clients
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,21 @@ class Profile:
     # Datasets of the reduced scopes (the added engines polars/DuckDB, the query suite) when no
     # dataset is named; None: every selected dataset.
     narrow_datasets: tuple[str, ...] | None = None
+    # Cross-engine reads (files of the writers other than a format's reference writer): False,
+    # every reader reads each of them in full; True, only the format's reference reader (its
+    # first) does, a "star" around the reference writer's file, which every reader still reads.
+    # The whole writer x reader fidelity product is checked by the test suite (tests/), so the
+    # smoke run needs only that each writer's file is readable.
+    cross_engine_star: bool = False
+    # Read kinds per dataset (label -> kinds) for the reference writer's file; datasets not named
+    # run every kind.  quick: the nested dataset's projection/predicate reads (36 cases, ~8 s)
+    # took the code paths the mixed dataset already takes; its nested conversions show in the
+    # write and the full read.
+    dataset_read_kinds: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)
+
+    def read_kinds(self, dataset_label: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        only = (self.dataset_read_kinds or {}).get(dataset_label)
+        return kinds if only is None else tuple(k for k in kinds if k in only)
 
     def row_groups(self) -> int:
         return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
@@ -105,10 +133,13 @@ PROFILES: dict[str, Profile] = {
     "quick": Profile(
         "quick", 5_000, 3, False, None, 200_000,
         "5k rows, 3 rounds, 1-2 compressions per format, datasets mixed and nested, "
-        "memory of writes and full reads",
+        "memory of local writes and full reads",
         # moto loads ~1.6-3.5k items/s and its Query loops over the table (TRAPS.md): 1e3 there.
+        # dynalite keeps two sizes (the report's latency-vs-size slopes and chart need two).
+        # 7 latency samples (15 took 29 s of the smoke run: moto's Scan/BatchGet cases ~2-3 s
+        # each); percentiles of 7 samples are labelled with their n in the report.
         dynamodb=DynamoDBSizes({"moto": (1_000,), "dynalite": (1_000, 3_000), "endpoint": (1_000, 3_000)},
-                               item_bytes=(0,), rounds=15),
+                               item_bytes=(0,), rounds=7),
         # Partitions on the emulated S3 cost ~13 ms per object request here: a few dozen objects.
         # Volume 1e3 -> 1e4: the 3e4 point cost ~25 s of the smoke run (Avro's Python records:
         # write 9 s, read 8 s); the sweep's scaling is measured from standard up.
@@ -118,15 +149,20 @@ PROFILES: dict[str, Profile] = {
         # The project's promise is CSV, JSON, Parquet and ORC on S3 (Feather rides along as the
         # Arrow reference): every format but Avro, on `mixed`; pandas only through s3fs, the path
         # ``pd.read_parquet("s3://...")`` takes; polars and DuckDB reach S3 through their own
-        # clients (storagebench.s3.clients.serves).
+        # clients (storagebench.s3.clients.serves).  Parquet keeps every client and read kind
+        # (its range reads are what the clients differ in); the others are read in full through
+        # pyarrow's and s3fs's filesystems only (~1 s per S3 read case: 32 -> 8 cases): their
+        # whole-object reads through the other clients are the same requests.
         s3=S3Scope(left_out={"avro": "the streaming/row-store reference: measured on local disk in quick"},
                    datasets=("mixed",),
                    readers={"parquet": ("pyarrow", "pandas", "polars", "duckdb")}, default_readers=("pyarrow",),
                    reader_clients={"pandas": ("s3fs", "s3fs-tuned")},
-                   kinds={"parquet": ("full", "projection", "predicate")}, default_kinds=("full", "projection"),
+                   read_clients={"parquet": None}, default_read_clients=("pyarrow", "s3fs"),
+                   kinds={"parquet": ("full", "projection", "predicate")}, default_kinds=("full",),
                    # 11 pairs: the smoke run shows the counter's cost (31 pairs took ~17 s).
-                   one_compression=True, overhead_rounds=11),
-        memory_scope="write+full", datasets=("mixed", "nested"), narrow_datasets=("mixed",)),
+                   one_compression=True, overhead_rounds=11, read_memory=False),
+        memory_scope="write+full", datasets=("mixed", "nested"), narrow_datasets=("mixed",),
+        cross_engine_star=True, dataset_read_kinds={"nested": ("full",)}),
     "standard": Profile(
         "standard", 200_000, 5, True, None, 1_000_000, "200k rows, 5 rounds, every compression",
         dynamodb=DynamoDBSizes({"moto": (1_000, 10_000), "dynalite": (1_000, 10_000, 100_000),

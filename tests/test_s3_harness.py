@@ -116,7 +116,8 @@ class TimedFakeBenchmark(FakeBenchmark):
 def test_injected_run_keeps_the_models_prediction_beside_the_measurement():
     fixed = cloud_model.CloudProfile("fixed", "test: 50 ms first byte", 0.05, 50_000_000)
     with S3Target(resolve(EndpointSpec()), latency=fixed) as target:
-        h = S3Harness(get_profile("quick", rows=2_000), ["mixed"], 42, target, memory_pass=True)
+        # standard: quick's S3 scope leaves the read memory pass out (storagebench/profiles.py)
+        h = S3Harness(get_profile("standard", rows=2_000), ["mixed"], 42, target, memory_pass=True)
         try:
             b = TimedFakeBenchmark()
             h.run_s3_read(S3Case(ReadCase("parquet", "pyarrow", "pyarrow", "snappy", "full", "mixed"),
@@ -133,3 +134,17 @@ def test_injected_run_keeps_the_models_prediction_beside_the_measurement():
     # Peak memory of the read, measured in a child of the clean forkserver (never a fork of this process).
     assert info["peak_memory_method"] == "child of a clean forkserver process + /proc VmHWM delta"
     assert info["peak_memory_bytes"] > 0
+
+
+def test_quick_scope_records_why_an_s3_read_has_no_peak_memory():
+    """quick's S3 scope skips the S3 read memory pass (storagebench/profiles.py) and says so."""
+    with S3Target(resolve(EndpointSpec())) as target:
+        h = S3Harness(get_profile("quick", rows=500), ["mixed"], 42, target, memory_pass=True)
+        try:
+            b = FakeBenchmark()
+            h.run_s3_read(S3Case(ReadCase("parquet", "pyarrow", "pyarrow", "snappy", "full", "mixed"), "pyarrow"), b)
+        finally:
+            h.close()
+    assert not get_profile("quick").s3.read_memory and get_profile("standard").s3.read_memory
+    assert b.extra_info["peak_memory_bytes"] is None and b.extra_info["peak_memory_method"] is None
+    assert "not measured in the quick profile" in b.extra_info["peak_memory_not_measured_reason"]

@@ -149,7 +149,7 @@ class S3Config:
             only = self.scope.clients_for(case.reader)
             out += [S3Case(case, c.name) for c in self.clients
                     if c.applies_to(case.format, "read") and serves(c, case.reader)
-                    and (only is None or c.name in only)]
+                    and (only is None or c.name in only) and self.scope.keeps_read_client(case.format, c.name)]
         return out
 
     def _compression_ok(self, codec: Any, compression: str) -> bool:

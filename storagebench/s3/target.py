@@ -15,7 +15,8 @@ Peak memory of reads (``peak_memory_bytes``) is measured in a child of
 :mod:`storagebench.memory`'s clean forkserver that builds its own S3 client from the target's
 connection (pyarrow's AWS SDK and s3fs's event loop are not safe to use in a fork of this
 process).  Writes' peak memory is not measured on S3 (None): the write encodes in
-memory the same way as locally, where it is measured.
+memory the same way as locally, where it is measured.  A profile whose S3 scope has
+``read_memory`` off (quick) records the reason instead of a read's peak.
 
 Under ``--s3-latency PROFILE`` every case also records the injected profile and the model's
 check against the measurement (``s3_model_s``, ``s3_measured_over_model``); every case records
@@ -97,6 +98,9 @@ class S3Harness(Harness):
         as local reads (the profile's memory scope)."""
         if not self.s3_memory or not (self.profile.memory_scope == "all" or case.kind == "full"):
             return {}
+        if not self.profile.s3.read_memory:
+            return {"peak_memory_not_measured_reason": f"not measured in the {self.profile.name} profile "
+                                                       "(its S3 scope: the same decoding is measured locally)"}
         peak, reason = memory.measure(
             prepare_s3_read, self.target.connection(), client.name, key, case.format, case.reader, request)
         if peak is None:
