@@ -26,8 +26,9 @@ names formats, datasets or compressions.  The quick profile keeps it small: ever
 the ``mixed`` dataset; each format's default compression; the reference writer; reader
 ``pyarrow`` on every client, plus ``pandas`` for Parquet through the two s3fs clients (the path
 ``pd.read_parquet("s3://...")`` takes) and polars/DuckDB through their own; read kinds full,
-projection and predicate for Parquet and full, projection for the others; plus the
-counting-overhead benchmark (pyarrow and boto3).  ``standard``/``full`` widen to every selected
+projection and predicate for Parquet through every client, full reads only through pyarrow and
+s3fs for the others; no S3 read memory pass; plus the counting-overhead benchmark (pyarrow and
+boto3).  ``standard``/``full`` widen to every selected
 dataset, format, reader and read kind and the profile's compressions.
 
 The endpoint options are checked at start-up: a bad URL, real AWS without ``--s3-real-aws``, an
