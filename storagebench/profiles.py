@@ -152,9 +152,10 @@ PROFILES: dict[str, Profile] = {
         # Arrow reference): every format but Avro, on `mixed`; pandas only through s3fs, the path
         # ``pd.read_parquet("s3://...")`` takes; polars and DuckDB reach S3 through their own
         # clients (storagebench.s3.clients.serves).  Parquet keeps every client and read kind
-        # (its range reads are what the clients differ in); the others are read in full through
-        # pyarrow's and s3fs's filesystems only (~1 s per S3 read case: 32 -> 8 cases): their
-        # whole-object reads through the other clients are the same requests.
+        # (its range reads are where the clients differ most); the others are read in full through
+        # pyarrow's and s3fs's filesystems only (~1 s per S3 read case: 32 -> 8 cases), so every
+        # format still goes through both filesystem layers; boto3 and s3fs-tuned on them run
+        # from standard up.
         s3=S3Scope(left_out={"avro": "the streaming/row-store reference: measured on local disk in quick"},
                    datasets=("mixed",),
                    readers={"parquet": ("pyarrow", "pandas", "polars", "duckdb")}, default_readers=("pyarrow",),
