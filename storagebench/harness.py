@@ -126,7 +126,9 @@ class Harness(CaseInputs, OutcomeLog):
             target.discard(loc)
 
         peak = None
-        if self.memory_pass:
+        memory_skipped = {} if self.profile.measures_write_memory else {
+            "peak_memory_not_measured_reason": f"write memory is not measured in the {self.profile.name} profile"}
+        if self.memory_pass and self.profile.measures_write_memory:
             loc = target.location(codec, f"mem-{case.id}", case.compression)
             peak = memory.peak_memory_bytes(codec.write, data, loc, case.engine, options)
             target.discard(loc)
@@ -148,6 +150,7 @@ class Harness(CaseInputs, OutcomeLog):
             "conversions": [c.describe() for c in conversions],
             "peak_memory_bytes": peak,
             "peak_memory_method": memory.METHOD if peak is not None else None,
+            **memory_skipped,
             **(extra or {}),
         }
         benchmark.extra_info.update(info)
@@ -265,7 +268,7 @@ class Harness(CaseInputs, OutcomeLog):
         benchmark.pedantic(codec.read, args=(location, case.reader, request),
                            rounds=self.profile.rounds, iterations=1, warmup_rounds=0)
 
-        measure_memory = self.memory_pass and (self.profile.memory_scope == "all" or case.kind == "full")
+        measure_memory = self.memory_pass and self.profile.measures_read_memory(case.kind)
         peak = memory.peak_memory_bytes(codec.read, location, case.reader, request) if measure_memory else None
         ds = self.dataset(case.dataset)
         info = {

@@ -94,8 +94,9 @@ class Profile:
     dynamodb: DynamoDBSizes
     lifecycle: LifecycleSizes
     s3: S3Scope = S3Scope()
-    # Which cases get the (forked, ~0.1 s each) peak-memory pass: "all", or "write+full"
-    # (writes and full reads only) to keep the quick profile near a minute.
+    # Which cases get the (forked, ~0.1 s each) peak-memory pass: "all", "write+full" (writes and
+    # full reads only) or "full" (full reads only: a write's child is handed the writer's input
+    # pickled, 0.6-0.9 s per nested-data write, and at 5,000 rows the peak says little).
     memory_scope: str = "all"
     # Generated datasets run when none is named (None: every registered generator).
     datasets: tuple[str, ...] | None = None
@@ -119,6 +120,13 @@ class Profile:
         only = (self.dataset_read_kinds or {}).get(dataset_label)
         return kinds if only is None else tuple(k for k in kinds if k in only)
 
+    @property
+    def measures_write_memory(self) -> bool:
+        return self.memory_scope in ("all", "write+full")
+
+    def measures_read_memory(self, kind: str) -> bool:
+        return self.memory_scope == "all" or kind == "full"
+
     def row_groups(self) -> int:
         return self.row_group_rows if self.row_group_rows else max(1, self.rows // 10)
 
@@ -133,8 +141,8 @@ PROFILES: dict[str, Profile] = {
     # The decision on real data at real size is `storagebench decide`.
     "quick": Profile(
         "quick", 5_000, 3, False, None, 200_000,
-        "5k rows, 3 rounds, 1-2 compressions per format, datasets mixed and nested, "
-        "memory of local writes and full reads",
+        "5k rows, 3 rounds, one compression per format, datasets mixed and nested, "
+        "memory of local full reads",
         # moto loads ~1.6-3.5k items/s and its Query loops over the table (TRAPS.md): 1e3 there.
         # dynalite 1e3 only: its 3e3 tables cost ~6 s of the smoke run (loads 3.9 s, patterns,
         # files vs items); the report's latency-vs-size slopes and chart need two sizes and come
@@ -151,8 +159,9 @@ PROFILES: dict[str, Profile] = {
         # The project's promise is CSV, JSON, Parquet and ORC on S3 (Feather rides along as the
         # Arrow reference): every format but Avro, on `mixed`; pandas only through s3fs, the path
         # ``pd.read_parquet("s3://...")`` takes; polars and DuckDB reach S3 through their own
-        # clients (storagebench.s3.clients.serves).  Parquet keeps every client and read kind
-        # (its range reads are where the clients differ most); the others are read in full through
+        # clients (storagebench.s3.clients.serves).  Parquet keeps every read kind through boto3,
+        # pyarrow and s3fs (its range reads are where the clients differ most; the buffering
+        # variants pyarrow-nobuffer and s3fs-tuned, 11 s of the smoke run, from standard up); the others are read in full through
         # pyarrow's and s3fs's filesystems only (~1 s per S3 read case: 32 -> 8 cases), so every
         # format still goes through both filesystem layers; boto3 and s3fs-tuned on them run
         # from standard up.
@@ -160,11 +169,11 @@ PROFILES: dict[str, Profile] = {
                    datasets=("mixed",),
                    readers={"parquet": ("pyarrow", "pandas", "polars", "duckdb")}, default_readers=("pyarrow",),
                    reader_clients={"pandas": ("s3fs", "s3fs-tuned")},
-                   read_clients={"parquet": None}, default_read_clients=("pyarrow", "s3fs"),
+                   read_clients={"parquet": ("boto3", "pyarrow", "s3fs")}, default_read_clients=("pyarrow", "s3fs"),
                    kinds={"parquet": ("full", "projection", "predicate")}, default_kinds=("full",),
                    # 11 pairs: the smoke run shows the counter's cost (31 pairs took ~17 s).
                    one_compression=True, overhead_rounds=11, read_memory=False),
-        memory_scope="write+full", datasets=("mixed", "nested"), narrow_datasets=("mixed",),
+        memory_scope="full", datasets=("mixed", "nested"), narrow_datasets=("mixed",),
         cross_engine_star=True, dataset_read_kinds={"nested": ("full", "projection")}),
     "standard": Profile(
         "standard", 200_000, 5, True, None, 1_000_000, "200k rows, 5 rounds, every compression",

@@ -118,7 +118,7 @@ class FormatKeys(TypedDict):
     cross_engine: NotRequired[bool]  # reads: reader engine != writer engine
     predicate_mode: NotRequired[Literal["pushdown", "after-read"] | None]  # predicate reads
     projection_pushdown: NotRequired[bool | None]  # projection reads
-    peak_memory_not_measured_reason: NotRequired[str]  # S3 reads whose memory pass could not (or did not) run
+    peak_memory_not_measured_reason: NotRequired[str]  # S3 reads and (quick) local writes whose memory pass did not (or could not) run
 
 
 def _all_optional(name: str, *records: type) -> Any:

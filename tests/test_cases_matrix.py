@@ -75,12 +75,14 @@ def test_standard_keeps_every_writer_x_reader_and_every_kind():
             assert {c.kind for c in mine} == {"full", "projection", "predicate"}, (codec.name, ds)
 
 
-def test_quick_s3_scope_limits_only_the_non_parquet_clients():
+def test_quick_s3_scope_keeps_parquets_clients_but_the_buffering_variants():
     from storagebench.profiles import S3Scope
 
     quick, standard = get_profile("quick").s3, get_profile("standard").s3
     assert standard == S3Scope() and standard.keeps_read_client("csv", "boto3")
-    assert quick.keeps_read_client("parquet", "boto3") and quick.keeps_read_client("parquet", "s3fs-tuned")
+    assert standard.keeps_read_client("parquet", "s3fs-tuned") and standard.keeps_read_client("parquet", "pyarrow-nobuffer")
+    assert all(quick.keeps_read_client("parquet", c) for c in ("boto3", "pyarrow", "s3fs"))
+    assert not quick.keeps_read_client("parquet", "s3fs-tuned") and not quick.keeps_read_client("parquet", "pyarrow-nobuffer")
     assert quick.keeps_read_client("csv", "pyarrow") and quick.keeps_read_client("orc", "s3fs")
     assert not quick.keeps_read_client("json", "boto3") and not quick.keeps_read_client("feather", "s3fs-tuned")
     assert quick.keeps_read("parquet", "pyarrow", "predicate") and not quick.keeps_read("csv", "pyarrow", "projection")
@@ -121,3 +123,10 @@ def test_compressions_filter_applies_per_codec_and_unknown_ones_fail():
     assert {"csv", "json", "avro"} <= {c.format for c in cases if c.compression == "none"}
     with pytest.raises(UnknownNameError, match="unknown compression 'snapy'"):
         read_cases(codecs, ["numeric"], get_profile("quick"), ["snapy"])
+
+
+def test_quick_measures_full_read_memory_only_standard_everything():
+    quick, standard = get_profile("quick"), get_profile("standard")
+    assert not quick.measures_write_memory and quick.measures_read_memory("full")
+    assert not quick.measures_read_memory("projection")
+    assert standard.measures_write_memory and standard.measures_read_memory("predicate")

@@ -96,7 +96,7 @@ class S3Harness(Harness):
         forkserver (never a fork of this process: pyarrow's AWS SDK and s3fs's event loop are
         not fork-safe); the S3 client is built in the child from the connection; the same scope
         as local reads (the profile's memory scope)."""
-        if not self.s3_memory or not (self.profile.memory_scope == "all" or case.kind == "full"):
+        if not self.s3_memory or not self.profile.measures_read_memory(case.kind):
             return {}
         if not self.profile.s3.read_memory:
             return {"peak_memory_not_measured_reason": f"not measured in the {self.profile.name} profile "
