@@ -26,7 +26,7 @@ import decimal
 import itertools
 import random
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -50,10 +50,14 @@ FALLBACK_LAYOUT = Configuration(FileConfig("parquet", "snappy", "pyarrow"), "pya
 _SERIALIZER = TypeSerializer()
 
 
-def best_layout(filter_winner: Configuration | None) -> Configuration:
-    if filter_winner is not None and formats.get_codec(filter_winner.format).has_row_groups:
-        return filter_winner
-    return FALLBACK_LAYOUT
+def best_layout(filter_contenders: Sequence[Configuration]) -> Configuration:
+    """The file layout the lookup reads: of the selective filter's winner and the finalists it has
+    not beaten (after the first full-size rounds), those with row groups to prune, first by label.
+
+    Among configurations the filter could not tell apart, a fixed order rather than the leader of
+    three noisy rounds: the leader changed from run to run, and so did the lookup's file."""
+    usable = [c for c in filter_contenders if formats.get_codec(c.format).has_row_groups]
+    return min(usable, key=str) if usable else FALLBACK_LAYOUT
 
 
 def _attr_type(t: pa.DataType) -> str:
@@ -178,7 +182,8 @@ LOOKUP_MIN_ROUNDS = 10
 LOOKUP_MAX_ROUNDS = 100
 
 
-def decide_point_lookup(run: Any, w: Any, wd: Any, filter_winner: Configuration | None, deadline: float) -> None:
+def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[Configuration],
+                        deadline: float) -> None:
     """Set up both sides (untimed), confirm them like every workload, fill the decision line."""
     from storagebench.decide import confirm as confirming
     from storagebench.decide.outcome import finalist_rows
@@ -193,7 +198,7 @@ def decide_point_lookup(run: Any, w: Any, wd: Any, filter_winner: Configuration 
     session = DynamoSession()
     try:
         try:
-            lb = LookupBench(run.bench, ds, key, best_layout(filter_winner), session, run.opts.seed)
+            lb = LookupBench(run.bench, ds, key, best_layout(filter_contenders), session, run.opts.seed)
         except CandidateFailed as exc:
             wd.skipped = str(exc)
             return

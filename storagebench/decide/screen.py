@@ -14,12 +14,14 @@ Two steps, so that two runs send the same finalists to confirmation:
 
 Candidates are ranked by their **fastest** round (on a shared machine noise only ever adds time,
 so the minimum is the steadiest estimate of a configuration's own cost).  Finalists: every
-candidate within ``KEEP_BAND`` (25%) of the best, best first, at most ``keep`` (5) and at least
+candidate within ``KEEP_BAND`` (50%) of the best, best first, at most ``keep`` (8) and at least
 two (so the winner-vs-runner-up ratio exists); plus the best candidate of every other format within
 ``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs and full size may not, and
 two runs whose samples rank near-equal candidates differently still confirm the same formats.
 The band is wider than the 5% equivalence margin of :mod:`.confirm` because a ratio on 10,000
-rows is not the ratio at full size.  A candidate that is a finalist nowhere is dropped: it loses
+rows is not the ratio at full size, and wide enough that near-equal variants (the same format
+written by pyarrow or by polars) go on together: with a 25% band and at most 5, the sample's
+noise chose which of them reached confirmation, and two runs named different winners.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
@@ -32,14 +34,14 @@ from typing import Callable, Hashable, Sequence
 from storagebench.decide.budget import Budget
 from storagebench.decide.stats import median
 
-KEEP_BAND = 0.25
+KEEP_BAND = 0.5
 FORMAT_SPREAD = 3.0
 DETERMINISTIC_FORMAT_SPREAD = 1.5
 DEFAULT_ROUNDS = 2
 REFINE_SPREAD = 2.0
 REFINE_TOP = 8
 REFINE_ROUNDS = 6
-DEFAULT_KEEP = 5
+DEFAULT_KEEP = 8
 
 
 class CandidateFailed(Exception):

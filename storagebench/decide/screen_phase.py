@@ -1,6 +1,6 @@
 """The screening phase of ``decide`` on the first target: writer probe, fidelity drop, sample rounds.
 
-1. **writer probe**: a writer whose full-size write projects past ``PROBE_LIMIT`` (25%) of the
+1. **writer probe**: a writer whose full-size write projects past ``PROBE_LIMIT`` (15%) of the
    budget cannot be confirmed at full size (and a user would not wait for it either): dropped,
    with the numbers;
 2. **fidelity**: every read configuration reads the sample file without the written schema; one
@@ -24,7 +24,10 @@ from storagebench.fidelity import Verdict
 from storagebench.results import FIDELITY_LOSSLESS
 
 PROBE_ROWS = 1_000
-PROBE_LIMIT = 0.25
+# 15%: a writer projected near the limit is written in one run and not in the next (DuckDB's
+# brotli Parquet: ~60 s for SF 0.1 lineitem against a 75 s limit at 25%), and the archive decision
+# then differs; at 15% (45 s of a 5-minute budget) it is left out in every run, with its numbers.
+PROBE_LIMIT = 0.15
 PROBE_SLACK = 4.0
 KEPT_VERDICTS = (FIDELITY_LOSSLESS, "lossy-types")
 FULL_READ_WORKLOAD = "full-export"
