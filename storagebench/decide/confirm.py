@@ -2,7 +2,8 @@
 
 Rounds are interleaved (one round of each finalist still in question, rotating the order) so a
 slow period of a shared machine hurts every finalist alike.  After ``min_rounds`` each, the leader
-is the finalist with the lowest median; every other finalist's ratio to the leader gets a
+is the finalist with the lowest typical round (:func:`.stats.typical`: a trimmed geometric
+mean); every other finalist's ratio to the leader gets a
 bootstrap 95% interval (:mod:`.stats`) and is classified against a **practical-equivalence
 margin** (:data:`EQUIVALENCE`, 5%: a 2% win is a tie in practice).  The ratio is **paired** by
 sweep: the median of ``other[k] / leader[k]`` over the sweeps in which both ran (at least
@@ -12,9 +13,9 @@ widening the interval (measured: paired intervals were a median 0.6x as wide).
 
 * **beaten**: the whole interval lies above ``1 + EQUIVALENCE`` (so it excludes 1 *and* the
   margin exceeds 5%);
-* **equivalent**: the whole interval lies below ``1 + EQUIVALENCE`` (whatever the point ratio,
-  the difference is within 5%): a tie, settled;
-* **open**: the interval straddles ``1 + EQUIVALENCE``, or fewer than ``min_rounds`` rounds.
+* **equivalent**: the whole interval lies within ``1 / (1 + EQUIVALENCE)`` and ``1 + EQUIVALENCE``
+  (whatever the point ratio, the difference is within 5% either way): a tie, settled;
+* **open**: otherwise, or fewer than ``min_rounds`` rounds each.
 
 One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* round is more than
 ``GROSS`` (2x) the leader's *slowest* after ``GROSS_ROUNDS`` (2) rounds each is beaten before ``min_rounds`` (a 19 s ORC read
@@ -50,7 +51,7 @@ from typing import Callable, Hashable, Sequence
 
 from storagebench.decide.budget import Budget
 from storagebench.decide.screen import CandidateFailed
-from storagebench.decide.stats import RatioInterval, median, paired_ratio_interval, ratio_interval
+from storagebench.decide.stats import RatioInterval, median, paired_ratio_interval, ratio_interval, typical
 
 EQUIVALENCE = 0.05
 # Rounds each before an interval may settle a pair (beaten or equivalent).  A bootstrap of the
@@ -145,7 +146,7 @@ class Confirmer:
 
     def leader(self) -> Hashable | None:
         measured = {c: v for c, v in self.result.samples.items() if v}
-        return min(measured, key=lambda c: (median(measured[c]), _key(c))) if measured else None
+        return min(measured, key=lambda c: (typical(measured[c]), _key(c))) if measured else None
 
     def classify(self) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
         """(leader, status of every other finalist, its interval against the leader)."""
@@ -170,7 +171,9 @@ class Confirmer:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
                 status[c] = BEATEN
-            elif iv.hi < 1.0 + self.equivalence:
+            elif 1.0 / (1.0 + self.equivalence) < iv.lo and iv.hi < 1.0 + self.equivalence:
+                # Within the margin on both sides: a finalist whose interval reaches far below 1
+                # may be the faster one, which is not "equivalent" but still open.
                 status[c] = TIED
             else:
                 status[c] = OPEN

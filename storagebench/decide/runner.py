@@ -42,15 +42,15 @@ METHOD = [
     "only adds time), the finalists are every configuration within {band:.0%} of the best (at most "
     "{keep}, at least 2), plus the best configuration of each other format within {spread:g}x "
     "(a sample favours low fixed costs).",
-    "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest median) got a bootstrap 95% "
+    "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
     "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
     "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
     "cancels out (the ratio of medians, resampled independently, until {min_rounds} paired sweeps exist). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
     "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
     "rounds each when its fastest round is over {gross:g}x the leader's slowest; it is tied when its whole interval lies "
-    "below {equiv_hi:.2f}; otherwise it is open and gets more rounds. Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
-    "every other finalist is beaten; a tie names the leader (the lowest median) and, in label order, "
+    "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
+    "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
     "Passes: a first pass gave every workload {first_pass} rounds per finalist; the time left (every "
     "workload's unused share) then went to the still-open decisions in equal shares, with round limits "
@@ -115,7 +115,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows, refine_spread=screening.REFINE_SPREAD,
         refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band=screening.KEEP_BAND,
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
-        resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE,
+        resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]

@@ -109,6 +109,18 @@ def _t_quantile(z: float, dof: int) -> float:
             + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * v ** 3))
 
 
+def typical(values: Sequence[float]) -> float:
+    """A finalist's typical round: the trimmed geometric mean, the statistic of the paired ratio, so
+    the leader it picks is the one the intervals measure from (picking by median while the ratio
+    was a trimmed mean put a finalist 7% faster than the "leader" at a ratio of 0.93)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) == 0:
+        raise ValueError("typical() needs at least one round")
+    if (v <= 0).any():
+        return float(np.median(v))
+    return float(np.exp(_trimmed_mean(np.log(v)[None, :])[0]))
+
+
 def _trimmed_mean(rows: np.ndarray) -> np.ndarray:
     """Mean of each row without its lowest and highest ``TRIM`` share: a lone slow round (a GC
     pause) does not move it, and unlike a median of few values its bootstrap is not a handful of
