@@ -406,7 +406,9 @@ def test_point_lookup_layout_is_a_fixed_choice_among_the_filter_contenders():
     p_zstd = Configuration(FileConfig("parquet", "zstd", "pyarrow"), "polars")
     p_lz4 = Configuration(FileConfig("parquet", "lz4", "duckdb"), "polars")
     csv = Configuration(FileConfig("csv", "none", "pyarrow"), "pyarrow")
-    assert best_layout([p_zstd, csv, p_lz4]) == p_lz4
-    assert best_layout([p_lz4, p_zstd]) == best_layout([p_zstd, p_lz4])
+    reference = Configuration(FileConfig("parquet", "snappy", "pyarrow"), "polars")  # default compression, first writer
+    assert best_layout([p_zstd, csv, p_lz4]) == reference
+    assert best_layout([p_lz4]) == best_layout([p_zstd]) == reference  # whichever variant led the filter
+    assert best_layout([p_lz4, p_zstd], excluded={reference.label}) == p_lz4  # dropped by fidelity: the contender
     assert best_layout([csv]) == FALLBACK_LAYOUT  # no row groups to prune
     assert best_layout([]) == FALLBACK_LAYOUT

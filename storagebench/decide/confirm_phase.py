@@ -4,7 +4,8 @@
 and measures its finalists for ``FIRST_PASS_ROUNDS`` (3) rounds only (archive: one exact write each, with up
 to half of what is left, since its full-size files are the ones the read workloads read next;
 point lookup: its own setup and rounds).  So every workload is reached before any is deepened.
-**Later passes** give what is left (the leftover of every earlier share) to the workloads whose
+Point lookup is kept for last (its share set aside), because its file layout comes from the
+selective filter's final decision.  **Later passes** give what is left (the leftover of every earlier share) to the workloads whose
 decision is still open, in equal shares, with a rising round limit (``PASS_ROUNDS``), until
 nothing is open or the target's time ends.  A :class:`~storagebench.decide.confirm.Confirmer`
 keeps its rounds between passes.
@@ -47,7 +48,7 @@ PASS_ROUNDS = (FIRST_PASS_ROUNDS, 10, 30, 100, 300)
 def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float) -> None:
     budget, ds = run.budget, run.dataset
     pending: list[tuple[Workload, WorkloadDecision, Confirmer]] = []
-    filter_contenders: list[Configuration] = []
+    lookup: tuple[PointLookup, WorkloadDecision, float] | None = None
     for i, w in enumerate(workloads):
         left = max(0.0, target_end - budget.clock())
         share = ARCHIVE_SHARE if w.deterministic else max(1 / (len(workloads) - i), CONFIRM_MIN_SHARE)
@@ -59,9 +60,10 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
             wd.skipped = reason
             continue
         if isinstance(w, PointLookup):
-            from storagebench.decide.lookup import decide_point_lookup
-
-            decide_point_lookup(run, w, wd, filter_contenders, deadline)
+            # Last, after the later passes: its file layout is chosen among the selective filter's
+            # final contenders, not the ones its first three rounds left open (which differed
+            # from run to run, and so did the lookup's file).  Its share is kept for it.
+            lookup = (w, wd, left * share)
             continue
         finalists = _finalists(run, w, wd)
         if not finalists:
@@ -79,10 +81,6 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
         fill(run, wd, conf, w)
         if run.first:
             run.confirmed[w.name] = conf
-        if w.name == "selective-filter":
-            # Not only the leader after these first rounds: every finalist not beaten (the
-            # lookup picks among them by label, the same choice in every run).
-            filter_contenders = [c for c in [conf.winner, *conf.tie_with] if isinstance(c, Configuration)]
         _report(run, wd, conf)
         pending.append((w, wd, confirmer))
         run.bench.release("full")
@@ -94,7 +92,17 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
             run.confirmed[w.name] = conf
         _report(run, wd, conf, f"pass up to {max_rounds} rounds")
 
-    later_passes([p[2] for p in pending], budget, target_end, refill)
+    later_passes([p[2] for p in pending], budget, target_end - (lookup[2] if lookup else 0.0), refill)
+    if lookup is not None:
+        from storagebench.decide.lookup import decide_point_lookup
+
+        w, wd, _ = lookup
+        # The filter's winner and every finalist it did not beat (the lookup picks among them by
+        # label: the same choice whenever the filter's decision is the same).
+        decided = {p[0].name: p[2].result for p in pending}.get("selective-filter")
+        contenders = [c for c in [decided.winner, *decided.tie_with] if isinstance(c, Configuration)] \
+            if decided is not None else []
+        decide_point_lookup(run, w, wd, contenders, target_end)
     if run.first:
         run.full_writes.update(run.bench.full_write_seconds())
 

@@ -26,7 +26,7 @@ import decimal
 import itertools
 import random
 import time
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -50,14 +50,27 @@ FALLBACK_LAYOUT = Configuration(FileConfig("parquet", "snappy", "pyarrow"), "pya
 _SERIALIZER = TypeSerializer()
 
 
-def best_layout(filter_contenders: Sequence[Configuration]) -> Configuration:
-    """The file layout the lookup reads: of the selective filter's winner and the finalists it has
-    not beaten (after the first full-size rounds), those with row groups to prune, first by label.
+def best_layout(filter_contenders: Sequence[Configuration], excluded: Collection[str] = ()) -> Configuration:
+    """The file layout the lookup reads: the format and reader engine of the selective filter's
+    contenders (its winner and the finalists it did not beat) with row groups to prune, first by
+    label; written with that format's default compression by its reference writer.
 
-    Among configurations the filter could not tell apart, a fixed order rather than the leader of
-    three noisy rounds: the leader changed from run to run, and so did the lookup's file."""
-    usable = [c for c in filter_contenders if formats.get_codec(c.format).has_row_groups]
-    return min(usable, key=str) if usable else FALLBACK_LAYOUT
+    Why not the filter's leader itself: among configurations the filter could not tell apart the
+    leader changed from run to run, and so did the lookup's file.  Compression and writer are the
+    least of a key lookup's cost (one small row group is read); the reader engine and the format
+    are what the filter measured.  A reference file the fidelity check dropped (``excluded``
+    labels) is not used: the contender itself is."""
+    usable = sorted((c for c in filter_contenders if formats.get_codec(c.format).has_row_groups), key=str)
+    if not usable:
+        return FALLBACK_LAYOUT
+    first = usable[0]
+    codec = formats.get_codec(first.format)
+    writers = codec.writers()
+    if writers and codec.default_compression in writers[0].write_compressions:
+        canonical = Configuration(FileConfig(first.format, codec.default_compression, writers[0].name), first.reader)
+        if canonical.label not in excluded and canonical.file.label not in excluded:
+            return canonical
+    return first
 
 
 def _attr_type(t: pa.DataType) -> str:
@@ -198,7 +211,7 @@ def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[C
     session = DynamoSession()
     try:
         try:
-            lb = LookupBench(run.bench, ds, key, best_layout(filter_contenders), session, run.opts.seed)
+            lb = LookupBench(run.bench, ds, key, best_layout(filter_contenders, run.decision.excluded), session, run.opts.seed)
         except CandidateFailed as exc:
             wd.skipped = str(exc)
             return

@@ -39,9 +39,11 @@ METHOD = [
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
-    "only adds time), the finalists are every configuration within {band:.0%} of the best (at most "
-    "{keep}, at least 2), plus the best configuration of each other format within {spread:g}x "
-    "(a sample favours low fixed costs).",
+    "only adds time), the finalists are every configuration within {band_x:g}x of the best (at most "
+    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus the best configuration of each other format within {spread:g}x "
+    "(a sample favours low fixed costs). Screening only drops the clear losers: on a sample of "
+    "{sample_rows:,} rows a read takes milliseconds, mostly fixed costs, so near-equal configurations "
+    "are ranked at full size.",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
     "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
     "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
@@ -58,7 +60,7 @@ METHOD = [
     "Archive is decided on exact bytes on disk: every archive finalist is written once at full size "
     "(the files the read workloads then read), cheapest estimated write first; the smallest wins, a tie only on identical bytes. "
     "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against a file layout the selective filter "
-    "did not beat (its winner and tie after the first pass, with row groups, first by label: a fixed "
+    "did not beat (its final winner and tie, with row groups, first by label: a fixed "
     "choice among layouts the filter could not tell apart) the same way "
     "(at least {lookup_min} rounds).",
     "Screening runs on the first target only (local disk by default); every other target confirms the "
@@ -113,7 +115,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
 
     values = dict(
         screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows, refine_spread=screening.REFINE_SPREAD,
-        refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band=screening.KEEP_BAND,
+        refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band_x=1 + screening.KEEP_BAND, det_band=screening.DETERMINISTIC_BAND, det_keep=screening.DETERMINISTIC_KEEP,
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
