@@ -18,7 +18,7 @@ from storagebench.decide.configs import Configuration, FileConfig, file_configs,
 from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
-from storagebench.decide.screen_phase import PROBE_LIMIT, VERIFY_SHARE, screen_target
+from storagebench.decide.screen_phase import PROBE_LIMIT, VERIFY_SHARE, WRITER_OVERRIDE, screen_target
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -41,9 +41,10 @@ METHOD = [
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
     "only adds time), the finalists are every configuration within {band_x:g}x of the best (at most "
     "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus the best configuration of each other format within {spread:g}x "
-    "(a sample favours low fixed costs). Screening only drops the clear losers: on a sample of "
-    "{sample_rows:,} rows a read takes milliseconds, mostly fixed costs, so near-equal configurations "
-    "are ranked at full size.",
+    "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
+    "reader) may go on: the format's reference writer, unless another writer's file read faster by more "
+    "than {writer_override:g}x on the sample (on {sample_rows:,} rows their order is noise; the writer is "
+    "decided where it matters, by archive and append stream).",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
     "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
     "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
@@ -119,7 +120,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
-        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT)
+        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT, writer_override=WRITER_OVERRIDE)
     return [m.format(**values) for m in METHOD]
 
 

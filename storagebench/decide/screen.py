@@ -14,7 +14,7 @@ Two steps, so that two runs send the same finalists to confirmation:
 
 Candidates are ranked by their **fastest** round (on a shared machine noise only ever adds time,
 so the minimum is the steadiest estimate of a configuration's own cost).  Finalists: every
-candidate within ``KEEP_BAND`` (2x) of the best, best first, at most ``keep`` (16) and at least
+candidate within ``KEEP_BAND`` (50%) of the best, best first, at most ``keep`` (8) and at least
 two (bytes, which a sample predicts far better: within 50%, at most 8) (so the winner-vs-runner-up ratio exists); plus the best candidate of every other format within
 ``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs and full size may not, and
 two runs whose samples rank near-equal candidates differently still confirm the same formats.
@@ -23,9 +23,10 @@ rows is not the ratio at full size, and wide enough that near-equal variants (th
 written by pyarrow or by polars) go on together.  Measured: with a 25% band and at most 5, and
 again with 50% and at most 8, the sample's noise chose which of the near-equal variants reached
 confirmation (a 10,000-row read takes 0.5-5 ms, mostly fixed costs), and two runs named
-different winners in 4 of 8 workloads.  Screening's job is only to drop the clear losers; the
-full-size rounds rank the rest (a full-size round of a local read costs 3-120 ms, and the
-confirmation's 2x shortcut drops a far slower finalist after two of them).  A candidate that is a finalist nowhere is dropped: it loses
+different winners in 4 of 8 workloads; with 2x and at most 16, the full-size rounds could not
+separate 10-15 near-equal finalists within the budget and the two runs' ties differed in
+membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``):
+:mod:`.screen_phase` lets one writer per (format, compression, reader) go on.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
@@ -38,7 +39,7 @@ from typing import Callable, Hashable, Sequence
 from storagebench.decide.budget import Budget
 from storagebench.decide.stats import median
 
-KEEP_BAND = 1.0
+KEEP_BAND = 0.5
 DETERMINISTIC_BAND = 0.5
 FORMAT_SPREAD = 3.0
 DETERMINISTIC_FORMAT_SPREAD = 1.5
@@ -46,7 +47,7 @@ DEFAULT_ROUNDS = 2
 REFINE_SPREAD = 2.0
 REFINE_TOP = 8
 REFINE_ROUNDS = 6
-DEFAULT_KEEP = 16
+DEFAULT_KEEP = 8
 DETERMINISTIC_KEEP = 8  # each archive finalist is a full-size write
 
 
@@ -71,7 +72,8 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
                     budget: Budget, deadline: float | None = None, rounds: int = DEFAULT_ROUNDS,
                     keep: int = DEFAULT_KEEP, deterministic: bool = False,
                     refine_rounds: int = REFINE_ROUNDS,
-                    first_rounds: dict[Hashable, list[float]] | None = None) -> WorkloadScreen:
+                    first_rounds: dict[Hashable, list[float]] | None = None,
+                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
@@ -107,7 +109,11 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
         keep, band = min(keep, DETERMINISTIC_KEEP), DETERMINISTIC_BAND
     else:
         band = KEEP_BAND
-    result.finalists, result.beyond_noise = pick_finalists(result.samples, keep, band=band, format_spread=spread)
+    # ``eligible`` (the caller's): which measured candidates may become finalists, e.g. one writer
+    # per (format, compression, reader); the others stay measured and reported.
+    allowed = eligible(result.samples) if eligible is not None else set(result.samples)
+    result.finalists, result.beyond_noise = pick_finalists(
+        {c: v for c, v in result.samples.items() if c in allowed}, keep, band=band, format_spread=spread)
     return result
 
 

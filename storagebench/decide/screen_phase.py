@@ -87,7 +87,8 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
             if w.name == FULL_READ_WORKLOAD else None
         scr = screening.screen_workload(
             w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
-            deadline=slice_end, deterministic=w.deterministic, first_rounds=first)
+            deadline=slice_end, deterministic=w.deterministic, first_rounds=first,
+            eligible=None if w.side == "write" else one_writer_per_read)
         run.screens[w.name] = scr
         for c, med in scr.medians().items():
             rows.setdefault(str(c), {"configuration": str(c), "target": run.target})[w.name] = med
@@ -97,6 +98,35 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
         row["outcome"] = "finalist" if label in finalists_anywhere else "beyond the band on every workload"
     decision.screening += list(rows.values())
     bench.release("sample")
+
+
+WRITER_OVERRIDE = 1.5
+
+
+def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
+    """For read workloads: of the configurations differing only in writer engine (same format,
+    compression and reader), the format's reference writer (its first) goes on, unless another
+    writer's file is faster by more than ``WRITER_OVERRIDE`` (1.5x) on the sample.
+
+    Why: writers of one format and compression make files a reader reads within a few percent of
+    each other (decide gives every writer the same row-group size); on a 10,000-row sample their
+    order is noise, and letting noise choose which of them reached confirmation made two runs
+    name different winners.  The writer is still chosen, by the write workloads (archive bytes,
+    append stream) where it matters; every writer's reads stay measured and in the report."""
+    import formats
+
+    best: dict[tuple[str, str, str], Any] = {}
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for c in samples:
+        if isinstance(c, Configuration) and samples[c]:
+            groups.setdefault((c.format, c.file.compression, c.reader), []).append(c)
+    for key, members in groups.items():
+        order = [w.name for w in formats.get_codec(key[0]).writers()]
+        rank = {name: i for i, name in enumerate(order)}
+        reference = min(members, key=lambda c: (rank.get(c.file.writer, len(order)), str(c)))
+        fastest = min(members, key=lambda c: (min(samples[c]), str(c)))
+        best[key] = fastest if min(samples[fastest]) * WRITER_OVERRIDE < min(samples[reference]) else reference
+    return set(best.values()) | {c for c in samples if not isinstance(c, Configuration)}
 
 
 def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
