@@ -193,6 +193,9 @@ class LookupBench:
 LOOKUP_SETUP_S = 15.0  # moto start, 2,000 items loaded, the sorted file written (measured 5-10 s)
 LOOKUP_MIN_ROUNDS = 10
 LOOKUP_MAX_ROUNDS = 100
+# Kept for the lookup while the later passes run: setup plus its rounds (measured 6-10 s in all
+# on SF 0.1 lineitem, local; moto on loopback).
+LOOKUP_RESERVE_S = 2 * LOOKUP_SETUP_S
 
 
 def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[Configuration],
