@@ -40,10 +40,10 @@ METHOD = [
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
     "only adds time), the finalists are every configuration within {band_x:g}x of the best (at most "
-    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus the best configuration of each other format within {spread:g}x "
+    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus, for each other format whose best is within {spread:g}x, its configurations within the band of that best (at most {format_keep}) "
     "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
     "reader) may go on: the format's reference writer, unless another writer's file read faster by more "
-    "than {writer_override:g}x on the sample (on {sample_rows:,} rows their order is noise; the writer is "
+    "than {writer_override:g}x on the sample (then the first such writer in the codec's order; on {sample_rows:,} rows their order is noise; the writer is "
     "decided where it matters, by archive and append stream).",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
     "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
@@ -117,7 +117,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
     values = dict(
         screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows, refine_spread=screening.REFINE_SPREAD,
         refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band_x=1 + screening.KEEP_BAND, det_band=screening.DETERMINISTIC_BAND, det_keep=screening.DETERMINISTIC_KEEP,
-        keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
+        keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, format_keep=screening.FORMAT_KEEP, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT, writer_override=WRITER_OVERRIDE)

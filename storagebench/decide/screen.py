@@ -15,8 +15,9 @@ Two steps, so that two runs send the same finalists to confirmation:
 Candidates are ranked by their **fastest** round (on a shared machine noise only ever adds time,
 so the minimum is the steadiest estimate of a configuration's own cost).  Finalists: every
 candidate within ``KEEP_BAND`` (50%) of the best, best first, at most ``keep`` (8) and at least
-two (bytes, which a sample predicts far better: within 50%, at most 8) (so the winner-vs-runner-up ratio exists); plus the best candidate of every other format within
-``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs and full size may not, and
+two (so the winner-vs-runner-up ratio exists; bytes, which a sample predicts far better: within
+50%, at most 8); plus, for every other format whose best is within ``FORMAT_SPREAD`` (3x) of the
+best, its candidates within the band of that best (at most ``FORMAT_KEEP``, 3): a sample favours low fixed costs and full size may not, and
 two runs whose samples rank near-equal candidates differently still confirm the same formats.
 The band is wider than the 5% equivalence margin of :mod:`.confirm` because a ratio on 10,000
 rows is not the ratio at full size, and wide enough that near-equal variants (the same format
@@ -42,6 +43,7 @@ from storagebench.decide.stats import median
 KEEP_BAND = 0.5
 DETERMINISTIC_BAND = 0.5
 FORMAT_SPREAD = 3.0
+FORMAT_KEEP = 3
 DETERMINISTIC_FORMAT_SPREAD = 1.5
 DEFAULT_ROUNDS = 2
 REFINE_SPREAD = 2.0
@@ -160,11 +162,20 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
     # A sample favours low fixed costs; at full size another format's layout (row-group pruning,
     # compression) can overtake.  The best candidate of each other format goes on too when it is
     # within FORMAT_SPREAD of the best, so the full-size rounds can show that.
+    # Not only its single best: every candidate of that format within the band of the format's
+    # best, at most FORMAT_KEEP.  Its single best on the sample was noise among near-equal
+    # variants (Feather none / lz4 / zstd on a Q1 sample), and two runs confirmed different ones.
     formats_in = {getattr(c, "format", None) for c in finalists}
+    added: dict[str, list[Hashable]] = {}
     for c in order:
         fmt = getattr(c, "format", None)
-        if fmt is not None and fmt not in formats_in and min(samples[c]) <= format_spread * min(samples[best]):
+        if fmt is None or fmt in formats_in or c in finalists:
+            continue
+        mine = added.setdefault(fmt, [])
+        fastest = min(samples[mine[0]]) if mine else min(samples[c])
+        if fastest <= format_spread * min(samples[best]) and len(mine) < FORMAT_KEEP \
+                and min(samples[c]) <= fastest * (1 + band):
+            mine.append(c)
             finalists.append(c)
-            formats_in.add(fmt)
     beyond = [c for c in order if c not in finalists and min(samples[c]) > limit]
     return finalists, beyond
