@@ -2,15 +2,20 @@
 
 Rounds are interleaved (one round of each finalist still in question, rotating the order) so a
 slow period of a shared machine hurts every finalist alike.  After ``min_rounds`` each, the leader
-is the finalist with the lowest median; every other finalist's ratio ``median(other) /
-median(leader)`` gets a bootstrap 95% interval (:mod:`.stats`) and is classified against a
-**practical-equivalence margin** (:data:`EQUIVALENCE`, 5%: a 2% win is a tie in practice):
+is the finalist with the lowest typical round (:func:`.stats.typical`: a trimmed geometric
+mean); every other finalist's ratio to the leader gets a
+bootstrap 95% interval (:mod:`.stats`) and is classified against a **practical-equivalence
+margin** (:data:`EQUIVALENCE`, 5%: a 2% win is a tie in practice).  The ratio is **paired** by
+sweep: the median of ``other[k] / leader[k]`` over the sweeps in which both ran (at least
+``min_rounds`` of them; otherwise ``median(other) / median(leader)`` resampled independently), so
+a slow spell of a shared machine, which slows both rounds of a sweep, cancels out instead of
+widening the interval (measured: paired intervals were a median 0.6x as wide).
 
 * **beaten**: the whole interval lies above ``1 + EQUIVALENCE`` (so it excludes 1 *and* the
   margin exceeds 5%);
-* **equivalent**: the whole interval lies below ``1 + EQUIVALENCE`` (whatever the point ratio,
-  the difference is within 5%): a tie, settled;
-* **open**: the interval straddles ``1 + EQUIVALENCE``, or fewer than ``min_rounds`` rounds.
+* **equivalent**: the whole interval lies within ``1 / (1 + EQUIVALENCE)`` and ``1 + EQUIVALENCE``
+  (whatever the point ratio, the difference is within 5% either way): a tie, settled;
+* **open**: otherwise, or fewer than ``min_rounds`` rounds each.
 
 One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* round is more than
 ``GROSS`` (2x) the leader's *slowest* after ``GROSS_ROUNDS`` (2) rounds each is beaten before ``min_rounds`` (a 19 s ORC read
@@ -35,7 +40,8 @@ starts only if the slowest round seen for that finalist (or the caller's estimat
 left of the budget and before the pass's deadline, so confirming never overruns.
 
 Deterministic workloads (bytes on disk) take one round each and are decided exactly: the smallest
-wins, a tie only on identical values.
+wins, a tie only on identical values.  Their rounds (full-size writes) go cheapest estimate first,
+so a budget that ends cuts the slowest writes, the same ones in every run.
 """
 
 from __future__ import annotations
@@ -45,13 +51,18 @@ from typing import Callable, Hashable, Sequence
 
 from storagebench.decide.budget import Budget
 from storagebench.decide.screen import CandidateFailed
-from storagebench.decide.stats import RatioInterval, median, ratio_interval
+from storagebench.decide.stats import RatioInterval, median, paired_ratio_interval, ratio_interval, typical
 
 EQUIVALENCE = 0.05
-MIN_ROUNDS = 3
+# Rounds each before an interval may settle a pair (beaten or equivalent).  A bootstrap of the
+# median of 3 values is roughly [min, max] of them and too narrow: with a per-round CV of 15%, a
+# finalist truly 10% slower was "beaten" after 3 rounds in about 1 run in 5 and open in the
+# others, so two runs disagreed.  6 costs little: full-size local rounds take milliseconds.
+MIN_ROUNDS = 6
 GROSS = 2.0
 GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
 MAX_ROUNDS = 25
+SETTLE_CONFIDENCE = 0.95
 
 DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
 EQUIVALENT = "settled: the tied finalists' intervals lie within the equivalence margin"
@@ -77,6 +88,8 @@ class Confirmation:
     open: list[Hashable] = field(default_factory=list)
     failed: dict[Hashable, str] = field(default_factory=dict)
     stopped: str = NOTHING
+    # Every measured finalist's interval against the winner (paired where the sweeps allow).
+    intervals: dict[Hashable, RatioInterval] = field(default_factory=dict)
 
     @property
     def is_tie(self) -> bool:
@@ -113,12 +126,27 @@ class Confirmer:
         self.seed = seed
         self.equivalence = equivalence
         self.result = Confirmation(workload, samples={c: [] for c in self.finalists})
+        # The sweep each round ran in, parallel to result.samples[c]: rounds of two finalists
+        # from the same sweep are a pair (see the module docstring).
+        self.sweeps: dict[Hashable, list[int]] = {c: [] for c in self.finalists}
+        self._sweep = 0
         self._rotation = 0
 
     # -- classification ----------------------------------------------------------------------
+    def interval(self, lead: Hashable, other: Hashable) -> RatioInterval:
+        """``other``'s ratio to ``lead``: paired by sweep when at least ``min_rounds`` sweeps hold
+        both, else the ratio of medians with independent resampling."""
+        samples, sweeps = self.result.samples, self.sweeps
+        at = {k: v for k, v in zip(sweeps.get(lead, []), samples[lead])}
+        pairs = [(at[k], v) for k, v in zip(sweeps.get(other, []), samples[other]) if k in at]
+        if len(pairs) >= max(self.min_rounds, 2):
+            return paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed,
+                                         confidence=SETTLE_CONFIDENCE)
+        return ratio_interval(samples[lead], samples[other], self.seed, confidence=SETTLE_CONFIDENCE)
+
     def leader(self) -> Hashable | None:
         measured = {c: v for c, v in self.result.samples.items() if v}
-        return min(measured, key=lambda c: (median(measured[c]), _key(c))) if measured else None
+        return min(measured, key=lambda c: (typical(measured[c]), _key(c))) if measured else None
 
     def classify(self) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
         """(leader, status of every other finalist, its interval against the leader)."""
@@ -132,7 +160,7 @@ class Confirmer:
             if lead is None or not samples[c]:
                 status[c] = OPEN
                 continue
-            iv = ratio_interval(samples[lead], samples[c], self.seed)
+            iv = self.interval(lead, c)
             intervals[c] = iv
             if self.deterministic:
                 status[c] = BEATEN if iv.ratio > 1.0 else TIED
@@ -143,7 +171,9 @@ class Confirmer:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
                 status[c] = BEATEN
-            elif iv.hi < 1.0 + self.equivalence:
+            elif 1.0 / (1.0 + self.equivalence) < iv.lo and iv.hi < 1.0 + self.equivalence:
+                # Within the margin on both sides: a finalist whose interval reaches far below 1
+                # may be the faster one, which is not "equivalent" but still open.
                 status[c] = TIED
             else:
                 status[c] = OPEN
@@ -153,7 +183,9 @@ class Confirmer:
     def _to_measure(self) -> list[Hashable]:
         samples = self.result.samples
         if self.deterministic:
-            return [c for c in samples if not samples[c]]
+            # Cheapest estimated write first: a budget that ends cuts the slowest, in every run.
+            return sorted((c for c in samples if not samples[c]),
+                          key=lambda c: (self.estimates.get(c, 0.0), _key(c)))
         lead, status, _ = self.classify()
         wanted = [c for c, s in status.items() if s == OPEN]
         if wanted and lead is not None:
@@ -172,8 +204,9 @@ class Confirmer:
                 stopped = ROUND_LIMIT
                 break
             todo = [c for c in todo if len(samples[c]) < max_rounds] or todo
-            k = self._rotation % len(todo)
+            k = self._rotation % len(todo) if not self.deterministic else 0
             self._rotation += 1
+            self._sweep += 1
             for cand in todo[k:] + todo[:k]:
                 predicted = max(samples[cand]) if samples[cand] else self.estimates.get(cand, 0.0)
                 if (deadline is not None and budget.clock() + predicted > deadline) or not budget.allows(predicted):
@@ -181,6 +214,7 @@ class Confirmer:
                     break
                 try:
                     samples[cand].append(self.measure(cand))
+                    self.sweeps[cand].append(self._sweep)
                 except CandidateFailed as exc:
                     self.result.failed[cand] = str(exc)
                     samples.pop(cand, None)
@@ -199,6 +233,7 @@ class Confirmer:
             return
         others = sorted((c for c in r.samples if c != lead),
                         key=lambda c: (median(r.samples[c]) if r.samples[c] else float("inf"), _key(c)))
+        r.intervals = intervals
         r.beaten = {c: intervals[c] for c in others if status[c] == BEATEN}
         r.equivalent = {c: intervals[c] for c in others if status[c] == TIED}
         r.open = [c for c in others if status[c] == OPEN]

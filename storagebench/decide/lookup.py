@@ -26,7 +26,7 @@ import decimal
 import itertools
 import random
 import time
-from typing import Any
+from typing import Any, Collection, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -50,10 +50,27 @@ FALLBACK_LAYOUT = Configuration(FileConfig("parquet", "snappy", "pyarrow"), "pya
 _SERIALIZER = TypeSerializer()
 
 
-def best_layout(filter_winner: Configuration | None) -> Configuration:
-    if filter_winner is not None and formats.get_codec(filter_winner.format).has_row_groups:
-        return filter_winner
-    return FALLBACK_LAYOUT
+def best_layout(filter_contenders: Sequence[Configuration], excluded: Collection[str] = ()) -> Configuration:
+    """The file layout the lookup reads: the format and reader engine of the selective filter's
+    contenders (its winner and the finalists it did not beat) with row groups to prune, first by
+    label; written with that format's default compression by its reference writer.
+
+    Why not the filter's leader itself: among configurations the filter could not tell apart the
+    leader changed from run to run, and so did the lookup's file.  Compression and writer are the
+    least of a key lookup's cost (one small row group is read); the reader engine and the format
+    are what the filter measured.  A reference file the fidelity check dropped (``excluded``
+    labels) is not used: the contender itself is."""
+    usable = sorted((c for c in filter_contenders if formats.get_codec(c.format).has_row_groups), key=str)
+    if not usable:
+        return FALLBACK_LAYOUT
+    first = usable[0]
+    codec = formats.get_codec(first.format)
+    writers = codec.writers()
+    if writers and codec.default_compression in writers[0].write_compressions:
+        canonical = Configuration(FileConfig(first.format, codec.default_compression, writers[0].name), first.reader)
+        if canonical.label not in excluded and canonical.file.label not in excluded:
+            return canonical
+    return first
 
 
 def _attr_type(t: pa.DataType) -> str:
@@ -176,9 +193,13 @@ class LookupBench:
 LOOKUP_SETUP_S = 15.0  # moto start, 2,000 items loaded, the sorted file written (measured 5-10 s)
 LOOKUP_MIN_ROUNDS = 10
 LOOKUP_MAX_ROUNDS = 100
+# Kept for the lookup while the later passes run: setup plus its rounds (measured 6-10 s in all
+# on SF 0.1 lineitem, local; moto on loopback).
+LOOKUP_RESERVE_S = 2 * LOOKUP_SETUP_S
 
 
-def decide_point_lookup(run: Any, w: Any, wd: Any, filter_winner: Configuration | None, deadline: float) -> None:
+def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[Configuration],
+                        deadline: float) -> None:
     """Set up both sides (untimed), confirm them like every workload, fill the decision line."""
     from storagebench.decide import confirm as confirming
     from storagebench.decide.outcome import finalist_rows
@@ -193,7 +214,7 @@ def decide_point_lookup(run: Any, w: Any, wd: Any, filter_winner: Configuration 
     session = DynamoSession()
     try:
         try:
-            lb = LookupBench(run.bench, ds, key, best_layout(filter_winner), session, run.opts.seed)
+            lb = LookupBench(run.bench, ds, key, best_layout(filter_contenders, run.decision.excluded), session, run.opts.seed)
         except CandidateFailed as exc:
             wd.skipped = str(exc)
             return

@@ -41,11 +41,7 @@ def finalist_rows(conf: confirming.Confirmation) -> list[Finalist]:
         if c == win:
             f.status, f.ratio, f.ci = "winner", 1.0, [1.0, 1.0]
         else:
-            iv = conf.beaten.get(c) or conf.equivalent.get(c)
-            if iv is None and win is not None:
-                from storagebench.decide.stats import ratio_interval
-
-                iv = ratio_interval(conf.samples[win], values)
+            iv = conf.intervals.get(c)
             if iv is not None:
                 f.ratio, f.ci = iv.ratio, [iv.lo, iv.hi]
             f.status = ("beaten" if c in conf.beaten else

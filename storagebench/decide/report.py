@@ -43,8 +43,8 @@ def decision_section(d: Decision) -> SectionOutput:
                        wd.gives_up or "-", fmt.bytes_(wd.bytes_at_size) if wd.bytes_at_size else "-",
                        fmt.usd(wd.usd_month_at_size) if wd.usd_month_at_size is not None else "-"])
     size = fmt.bytes_(d.data_size_bytes) if d.data_size_bytes else "-"
-    t.notes.append(f"Data size for the projections: {size} ({d.data_size_basis}). Margin: the runner-up's median "
-                   "divided by the winner's, with its bootstrap 95% interval. A winner beat every other finalist by "
+    t.notes.append(f"Data size for the projections: {size} ({d.data_size_basis}). Margin: the runner-up's time "
+                   "divided by the winner's (paired by sweep; archive: bytes), with its bootstrap 95% interval. A winner beat every other finalist by "
                    "more than the equivalence margin (the whole interval above it); a tie lists, in label order, "
                    "the finalists within the margin or still open when the budget ended (see Method).")
     ds = d.dataset

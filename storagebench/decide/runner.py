@@ -18,7 +18,7 @@ from storagebench.decide.configs import Configuration, FileConfig, file_configs,
 from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
-from storagebench.decide.screen_phase import VERIFY_SHARE, screen_target
+from storagebench.decide.screen_phase import PROBE_LIMIT, VERIFY_SHARE, WRITER_OVERRIDE, screen_target
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -32,31 +32,37 @@ METHOD = [
     "Every configuration (format x compression x writer x reader engine) the codec registry declares "
     "was written and read back on a sample of the data; a configuration whose reader gets different "
     "values back (fidelity verdict lossy-values, file judged without the written schema) is dropped. "
-    "Writers whose write (of 1,000 rows, then of the sample) projects past a quarter of the budget at "
+    "Writers whose write (of 1,000 rows, then of the sample) projects past {probe_limit:.0%} of the budget at "
     "full size are dropped first. Writing the sample files and these fidelity reads take at most {verify:.0%} of "
     "the screening time, cheapest 1,000-row writers first; what did not fit is listed under Dropped.",
     "Screening: each remaining configuration ran {screen_rounds} rounds per workload on the sample "
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
-    "only adds time), the finalists are every configuration within {band:.0%} of the best (at most "
-    "{keep}, at least 2), plus the best configuration of each other format within {spread:g}x "
-    "(a sample favours low fixed costs).",
-    "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved, at "
-    "least {min_rounds} each. Each finalist's ratio to the leader's median got a bootstrap 95% interval "
-    "over its rounds ({resamples} resamples). Practical equivalence margin: {equiv:.0%} (a smaller "
+    "only adds time), the finalists are every configuration within {band_x:g}x of the best (at most "
+    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus, for each other format whose best is within {spread:g}x, its configurations within the band of that best (at most {format_keep}) "
+    "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
+    "reader) may go on: the format's reference writer, unless another writer's file read faster by more "
+    "than {writer_override:g}x on the sample (then the first such writer in the codec's order; on {sample_rows:,} rows their order is noise; the writer is "
+    "decided where it matters, by archive and append stream).",
+    "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
+    "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
+    "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
+    "cancels out (the ratio of medians, resampled independently, until {min_rounds} paired sweeps exist). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
     "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
     "rounds each when its fastest round is over {gross:g}x the leader's slowest; it is tied when its whole interval lies "
-    "below {equiv_hi:.2f}; otherwise it is open and gets more rounds. A winner is declared only when "
-    "every other finalist is beaten; a tie names the leader (the lowest median) and, in label order, "
+    "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
+    "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
-    "Passes: a first pass gave every workload {min_rounds} rounds per finalist; the time left (every "
+    "Passes: a first pass gave every workload {first_pass} rounds per finalist; the time left (every "
     "workload's unused share) then went to the still-open decisions in equal shares, with round limits "
     "{passes}.",
     "Archive is decided on exact bytes on disk: every archive finalist is written once at full size "
-    "(the files the read workloads then read); the smallest wins, a tie only on identical bytes. "
-    "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against the best file layout the same way "
+    "(the files the read workloads then read), cheapest estimated write first; the smallest wins, a tie only on identical bytes. "
+    "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against a file layout the selective filter "
+    "did not beat (its final winner and tie, with row groups, first by label: a fixed "
+    "choice among layouts the filter could not tell apart) the same way "
     "(at least {lookup_min} rounds).",
     "Screening runs on the first target only (local disk by default); every other target confirms the "
     "first target's contenders (its winner, its tie and its runner-up; the best {later} of them by the first "
@@ -110,11 +116,11 @@ def _method(decision: Decision, rows: int) -> list[str]:
 
     values = dict(
         screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows, refine_spread=screening.REFINE_SPREAD,
-        refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band=screening.KEEP_BAND,
-        keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, rows=rows, min_rounds=confirming.MIN_ROUNDS,
-        resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE,
-        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
-        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE)
+        refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band_x=1 + screening.KEEP_BAND, det_band=screening.DETERMINISTIC_BAND, det_keep=screening.DETERMINISTIC_KEEP,
+        keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, format_keep=screening.FORMAT_KEEP, rows=rows, min_rounds=confirming.MIN_ROUNDS,
+        resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
+        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
+        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT, writer_override=WRITER_OVERRIDE)
     return [m.format(**values) for m in METHOD]
 
 

@@ -14,12 +14,20 @@ Two steps, so that two runs send the same finalists to confirmation:
 
 Candidates are ranked by their **fastest** round (on a shared machine noise only ever adds time,
 so the minimum is the steadiest estimate of a configuration's own cost).  Finalists: every
-candidate within ``KEEP_BAND`` (25%) of the best, best first, at most ``keep`` (5) and at least
-two (so the winner-vs-runner-up ratio exists); plus the best candidate of every other format within
-``FORMAT_SPREAD`` (3x) of the best: a sample favours low fixed costs and full size may not, and
+candidate within ``KEEP_BAND`` (50%) of the best, best first, at most ``keep`` (8) and at least
+two (so the winner-vs-runner-up ratio exists; bytes, which a sample predicts far better: within
+50%, at most 8); plus, for every other format whose best is within ``FORMAT_SPREAD`` (3x) of the
+best, its candidates within the band of that best (at most ``FORMAT_KEEP``, 3): a sample favours low fixed costs and full size may not, and
 two runs whose samples rank near-equal candidates differently still confirm the same formats.
 The band is wider than the 5% equivalence margin of :mod:`.confirm` because a ratio on 10,000
-rows is not the ratio at full size.  A candidate that is a finalist nowhere is dropped: it loses
+rows is not the ratio at full size, and wide enough that near-equal variants (the same format
+written by pyarrow or by polars) go on together.  Measured: with a 25% band and at most 5, and
+again with 50% and at most 8, the sample's noise chose which of the near-equal variants reached
+confirmation (a 10,000-row read takes 0.5-5 ms, mostly fixed costs), and two runs named
+different winners in 4 of 8 workloads; with 2x and at most 16, the full-size rounds could not
+separate 10-15 near-equal finalists within the budget and the two runs' ties differed in
+membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``):
+:mod:`.screen_phase` lets one writer per (format, compression, reader) go on.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
@@ -32,14 +40,17 @@ from typing import Callable, Hashable, Sequence
 from storagebench.decide.budget import Budget
 from storagebench.decide.stats import median
 
-KEEP_BAND = 0.25
+KEEP_BAND = 0.5
+DETERMINISTIC_BAND = 0.5
 FORMAT_SPREAD = 3.0
+FORMAT_KEEP = 3
 DETERMINISTIC_FORMAT_SPREAD = 1.5
 DEFAULT_ROUNDS = 2
 REFINE_SPREAD = 2.0
 REFINE_TOP = 8
 REFINE_ROUNDS = 6
-DEFAULT_KEEP = 5
+DEFAULT_KEEP = 8
+DETERMINISTIC_KEEP = 8  # each archive finalist is a full-size write
 
 
 class CandidateFailed(Exception):
@@ -63,7 +74,8 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
                     budget: Budget, deadline: float | None = None, rounds: int = DEFAULT_ROUNDS,
                     keep: int = DEFAULT_KEEP, deterministic: bool = False,
                     refine_rounds: int = REFINE_ROUNDS,
-                    first_rounds: dict[Hashable, list[float]] | None = None) -> WorkloadScreen:
+                    first_rounds: dict[Hashable, list[float]] | None = None,
+                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
@@ -95,7 +107,15 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
     # Bytes scale with the data far more steadily than times do: a narrower format spread keeps
     # the archive finalists (each written once at full size) few.
     spread = DETERMINISTIC_FORMAT_SPREAD if deterministic else FORMAT_SPREAD
-    result.finalists, result.beyond_noise = pick_finalists(result.samples, keep, format_spread=spread)
+    if deterministic:
+        keep, band = min(keep, DETERMINISTIC_KEEP), DETERMINISTIC_BAND
+    else:
+        band = KEEP_BAND
+    # ``eligible`` (the caller's): which measured candidates may become finalists, e.g. one writer
+    # per (format, compression, reader); the others stay measured and reported.
+    allowed = eligible(result.samples) if eligible is not None else set(result.samples)
+    result.finalists, result.beyond_noise = pick_finalists(
+        {c: v for c, v in result.samples.items() if c in allowed}, keep, band=band, format_spread=spread)
     return result
 
 
@@ -142,11 +162,20 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
     # A sample favours low fixed costs; at full size another format's layout (row-group pruning,
     # compression) can overtake.  The best candidate of each other format goes on too when it is
     # within FORMAT_SPREAD of the best, so the full-size rounds can show that.
+    # Not only its single best: every candidate of that format within the band of the format's
+    # best, at most FORMAT_KEEP.  Its single best on the sample was noise among near-equal
+    # variants (Feather none / lz4 / zstd on a Q1 sample), and two runs confirmed different ones.
     formats_in = {getattr(c, "format", None) for c in finalists}
+    added: dict[str, list[Hashable]] = {}
     for c in order:
         fmt = getattr(c, "format", None)
-        if fmt is not None and fmt not in formats_in and min(samples[c]) <= format_spread * min(samples[best]):
+        if fmt is None or fmt in formats_in or c in finalists:
+            continue
+        mine = added.setdefault(fmt, [])
+        fastest = min(samples[mine[0]]) if mine else min(samples[c])
+        if fastest <= format_spread * min(samples[best]) and len(mine) < FORMAT_KEEP \
+                and min(samples[c]) <= fastest * (1 + band):
+            mine.append(c)
             finalists.append(c)
-            formats_in.add(fmt)
     beyond = [c for c in order if c not in finalists and min(samples[c]) > limit]
     return finalists, beyond
