@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from formats.base import StorageBenchInputError
+from storagebench.decide.context import DEFAULT_SAMPLE_ROWS
 
 # Relative to the current folder, like results/runs: an installed package has no checkout to
 # write into (a path beside the module would land in site-packages).
@@ -36,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--formats", default="", help="comma list of formats to consider (default: all)")
     p.add_argument("--data-size", metavar="SIZE", help="your data's real size for bytes and $ projections, e.g. 2TB")
     p.add_argument("--scale", type=float, default=None, help="TPC-H scale factor for tpch-* datasets (default 0.1)")
-    p.add_argument("--sample-rows", type=int, default=10_000, help="rows in the screening sample (default 10000)")
+    p.add_argument("--sample-rows", type=int, default=DEFAULT_SAMPLE_ROWS,
+                   help=f"rows in the screening sample (default {DEFAULT_SAMPLE_ROWS})")
     p.add_argument("--seed", type=int, default=42)
     p.set_defaults(handler=run)
     c = subparsers.add_parser("decide-compare", help="do two decide runs agree? same winner or same tie per workload")
