@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from storagebench.decide import confirm as confirming
 from storagebench.decide.model import Decision, WorkloadDecision
 from storagebench.report import fmt
 from storagebench.report.model import Heading, SectionOutput, Table, Text
@@ -46,7 +47,9 @@ def decision_section(d: Decision) -> SectionOutput:
     t.notes.append(f"Data size for the projections: {size} ({d.data_size_basis}). Margin: the runner-up's time "
                    "divided by the winner's (paired by sweep; archive: bytes), with its bootstrap 95% interval. A winner beat every other finalist by "
                    "more than the equivalence margin (the whole interval above it); a tie lists, in label order, "
-                   "the finalists within the margin or still open when the budget ended (see Method).")
+                   "the finalists within the margin or still open when the budget ended (see Method); a tie whose interval "
+                   "lies above the margin is one the budget ended before every finalist had the rounds an interval needs "
+                   f"to settle anything ({confirming.MIN_ROUNDS} each), or whose tied finalist was never measured.")
     ds = d.dataset
     intro = Text(f"**{ds['name']}**: {ds['rows']:,} rows x {ds['columns']} columns (fingerprint `{ds['fingerprint']}`); "
                  f"targets {', '.join(d.targets)}; decided in {d.elapsed_s:.0f} s of a {d.budget_s:.0f} s budget.")
