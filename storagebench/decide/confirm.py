@@ -6,8 +6,8 @@ is the finalist with the lowest typical round (:func:`.stats.typical`: a trimmed
 mean); every other finalist's ratio to the leader gets a
 bootstrap 95% interval (:mod:`.stats`) and is classified against a **practical-equivalence
 margin** (:data:`EQUIVALENCE`, 5%: a 2% win is a tie in practice).  The ratio is **paired** by
-sweep: the median of ``other[k] / leader[k]`` over the sweeps in which both ran (at least
-``min_rounds`` of them; otherwise ``median(other) / median(leader)`` resampled independently), so
+sweep: a trimmed geometric mean of ``other[k] / leader[k]`` over the sweeps in which both ran
+(at least ``min_rounds`` of them; otherwise ``median(other) / median(leader)`` resampled independently), so
 a slow spell of a shared machine, which slows both rounds of a sweep, cancels out instead of
 widening the interval (measured: paired intervals were a median 0.6x as wide).
 
@@ -62,7 +62,6 @@ MIN_ROUNDS = 6
 GROSS = 2.0
 GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
 MAX_ROUNDS = 25
-SETTLE_CONFIDENCE = 0.95
 
 DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
 EQUIVALENT = "settled: the tied finalists' intervals lie within the equivalence margin"
@@ -140,9 +139,8 @@ class Confirmer:
         at = {k: v for k, v in zip(sweeps.get(lead, []), samples[lead])}
         pairs = [(at[k], v) for k, v in zip(sweeps.get(other, []), samples[other]) if k in at]
         if len(pairs) >= max(self.min_rounds, 2):
-            return paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed,
-                                         confidence=SETTLE_CONFIDENCE)
-        return ratio_interval(samples[lead], samples[other], self.seed, confidence=SETTLE_CONFIDENCE)
+            return paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed)
+        return ratio_interval(samples[lead], samples[other], self.seed)
 
     def leader(self) -> Hashable | None:
         measured = {c: v for c, v in self.result.samples.items() if v}

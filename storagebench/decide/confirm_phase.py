@@ -4,7 +4,7 @@
 and measures its finalists for ``FIRST_PASS_ROUNDS`` (3) rounds only (archive: one exact write each, with up
 to half of what is left, since its full-size files are the ones the read workloads read next;
 point lookup: its own setup and rounds).  So every workload is reached before any is deepened.
-Point lookup is kept for last (its share set aside), because its file layout comes from the
+Point lookup is kept for last (with a reserve of its own), because its file layout comes from the
 selective filter's final decision.  **Later passes** give what is left (the leftover of every earlier share) to the workloads whose
 decision is still open, in equal shares, with a rising round limit (``PASS_ROUNDS``), until
 nothing is open or the target's time ends.  A :class:`~storagebench.decide.confirm.Confirmer`
@@ -104,7 +104,7 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
         w, wd, _ = lookup
         # The filter's winner and every finalist it did not beat (the lookup picks among them by
         # label: the same choice whenever the filter's decision is the same).
-        decided = {p[0].name: p[2].result for p in pending}.get("selective-filter")
+        decided = next((c.result for w_, _, c in pending if w_.name == "selective-filter"), None)
         contenders = [c for c in [decided.winner, *decided.tie_with] if isinstance(c, Configuration)] \
             if decided is not None else []
         decide_point_lookup(run, w, wd, contenders, target_end)

@@ -46,7 +46,7 @@ METHOD = [
     "than {writer_override:g}x on the sample (then the first such writer in the codec's order; on {sample_rows:,} rows their order is noise; the writer is "
     "decided where it matters, by archive and append stream).",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
-    "interval ({resamples} resamples), paired by sweep: the median of the per-sweep ratios of rounds "
+    "interval ({resamples} resamples), paired by sweep: a 20%-trimmed geometric mean of the per-sweep ratios of rounds "
     "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
     "cancels out (the ratio of medians, resampled independently, until {min_rounds} paired sweeps exist). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "

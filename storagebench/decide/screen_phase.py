@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import formats
 from storagebench.decide import screen as screening
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.context import TargetRun
@@ -116,8 +117,6 @@ def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
     order is noise, and letting noise choose which of them reached confirmation made two runs
     name different winners.  The writer is still chosen, by the write workloads (archive bytes,
     append stream) where it matters; every writer's reads stay measured and in the report."""
-    import formats
-
     best: dict[tuple[str, str, str], Any] = {}
     groups: dict[tuple[str, str, str], list[Any]] = {}
     for c in samples:
@@ -125,12 +124,14 @@ def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
             groups.setdefault((c.format, c.file.compression, c.reader), []).append(c)
     for key, members in groups.items():
         order = [w.name for w in formats.get_codec(key[0]).writers()]
-        rank = {name: i for i, name in enumerate(order)}
-        reference = min(members, key=lambda c: (rank.get(c.file.writer, len(order)), str(c)))
+        def in_writer_order(c: Configuration) -> tuple[int, str]:
+            return (order.index(c.file.writer) if c.file.writer in order else len(order), str(c))
+
+        reference = min(members, key=in_writer_order)
         # Writers far faster than the reference: the first of them in the codec's order (not the
         # fastest: two runs' samples ordered DuckDB- and polars-written Parquet differently).
         faster = [c for c in members if min(samples[c]) * WRITER_OVERRIDE < min(samples[reference])]
-        best[key] = min(faster, key=lambda c: (rank.get(c.file.writer, len(order)), str(c))) if faster else reference
+        best[key] = min(faster, key=in_writer_order) if faster else reference
     return set(best.values()) | {c for c in samples if not isinstance(c, Configuration)}
 
 

@@ -24,10 +24,9 @@ The S3 matrix is the profile's ``s3`` scope (storagebench/profiles.py) unless th
 names formats, datasets or compressions.  The quick profile keeps it small: every format but Avro
 (parquet, csv, json, orc, feather; a format registered later is on S3 without an edit here) on
 the ``mixed`` dataset; each format's default compression; the reference writer; reader
-``pyarrow`` on every client, plus ``pandas`` for Parquet through the two s3fs clients (the path
-``pd.read_parquet("s3://...")`` takes) and polars/DuckDB through their own; read kinds full,
-projection and predicate for Parquet through every client, full reads only through pyarrow and
-s3fs for the others; no S3 read memory pass; plus the counting-overhead benchmark (pyarrow and
+``pyarrow``, plus ``pandas`` for Parquet through s3fs (the path ``pd.read_parquet("s3://...")``
+takes) and polars/DuckDB through their own clients; read kinds full, projection and predicate for
+Parquet through boto3, pyarrow and s3fs, full reads only through pyarrow and s3fs for the others; no S3 read memory pass; plus the counting-overhead benchmark (pyarrow and
 boto3).  ``standard``/``full`` widen to every selected
 dataset, format, reader and read kind and the profile's compressions.
 
