@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from storagebench.decide import confirm as confirming
+from storagebench.decide import screen as screening
 from storagebench.decide.budget import Budget, parse_duration
 from storagebench.decide.screen import CandidateFailed, pick_finalists, screen_workload
 from storagebench.decide.stats import ratio_interval
@@ -154,6 +155,24 @@ def test_screen_always_keeps_a_runner_up_and_lists_unscreened():
     scr = screen_workload("w", ["a", "b", "c"], measure, budget, deadline=5.0)
     assert scr.not_screened, "candidates reached after the deadline must be listed"
     assert clock.now < 5.0 + 2 * 3.0 * 1.2
+
+
+def test_read_workloads_send_a_wide_set_to_full_size():
+    """A sample read is mostly fixed costs: the read workloads' band lets near-equal and 2x-apart
+    configurations all reach full size (where the Confirmer sorts them), and still drops far ones."""
+    from storagebench.decide.screen_phase import READ_QUALIFY_BAND, READ_QUALIFY_KEEP
+
+    from storagebench.decide.configs import Configuration, FileConfig
+
+    def cfg(name: str) -> Configuration:  # one format, so only the band and the cap decide
+        return Configuration(FileConfig("parquet", name, "pyarrow"), "pyarrow")
+
+    samples = {cfg(f"c{i}"): [1.0 + 0.05 * i] * 2 for i in range(30)}  # 1.0x .. 2.45x of the best
+    samples[cfg("far")] = [2.6, 2.7]
+    narrow, _ = pick_finalists(samples)
+    wide, beyond = pick_finalists(samples, keep=READ_QUALIFY_KEEP, band=READ_QUALIFY_BAND)
+    assert len(narrow) == screening.DEFAULT_KEEP
+    assert set(wide) == {cfg(f"c{i}") for i in range(30)} and beyond == [cfg("far")]
 
 
 def test_ratio_interval_brackets_the_truth():

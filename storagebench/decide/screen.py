@@ -75,7 +75,8 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
                     keep: int = DEFAULT_KEEP, deterministic: bool = False,
                     refine_rounds: int = REFINE_ROUNDS,
                     first_rounds: dict[Hashable, list[float]] | None = None,
-                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None) -> WorkloadScreen:
+                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None,
+                    band: float = KEEP_BAND) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
@@ -109,8 +110,6 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
     spread = DETERMINISTIC_FORMAT_SPREAD if deterministic else FORMAT_SPREAD
     if deterministic:
         keep, band = min(keep, DETERMINISTIC_KEEP), DETERMINISTIC_BAND
-    else:
-        band = KEEP_BAND
     # ``eligible`` (the caller's): which measured candidates may become finalists, e.g. one writer
     # per (format, compression, reader); the others stay measured and reported.
     allowed = eligible(result.samples) if eligible is not None else set(result.samples)
