@@ -26,8 +26,10 @@ again with 50% and at most 8, the sample's noise chose which of the near-equal v
 confirmation (a 10,000-row read takes 0.5-5 ms, mostly fixed costs), and two runs named
 different winners in 4 of 8 workloads; with 2x and at most 16, the full-size rounds could not
 separate 10-15 near-equal finalists within the budget and the two runs' ties differed in
-membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``):
-:mod:`.screen_phase` lets one writer per (format, compression, reader) go on.  A candidate that is a finalist nowhere is dropped: it loses
+membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``)
+and widen the band (``band``, ``keep``): :mod:`.screen_phase` lets one writer per (format,
+compression, reader) go on and sends the read workloads' configurations within 2.5x (at most 40)
+to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
