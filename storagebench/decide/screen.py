@@ -78,7 +78,7 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
                     refine_rounds: int = REFINE_ROUNDS,
                     first_rounds: dict[Hashable, list[float]] | None = None,
                     eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None,
-                    band: float = KEEP_BAND) -> WorkloadScreen:
+                    band: float = KEEP_BAND, per_format: bool = False) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
@@ -115,8 +115,11 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
     # ``eligible`` (the caller's): which measured candidates may become finalists, e.g. one writer
     # per (format, compression, reader); the others stay measured and reported.
     allowed = eligible(result.samples) if eligible is not None else set(result.samples)
-    result.finalists, result.beyond_noise = pick_finalists(
-        {c: v for c, v in result.samples.items() if c in allowed}, keep, band=band, format_spread=spread)
+    kept = {c: v for c, v in result.samples.items() if c in allowed}
+    if per_format:
+        result.finalists, result.beyond_noise = pick_per_format(kept, keep, band=band)
+    else:
+        result.finalists, result.beyond_noise = pick_finalists(kept, keep, band=band, format_spread=spread)
     return result
 
 
@@ -180,3 +183,35 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
             finalists.append(c)
     beyond = [c for c in order if c not in finalists and min(samples[c]) > limit]
     return finalists, beyond
+
+
+READ_FORMAT_SPREAD = 2.0
+
+
+def pick_per_format(samples: dict[Hashable, list[float]], keep: int, band: float,
+                    format_spread: float = READ_FORMAT_SPREAD) -> tuple[list[Hashable], list[Hashable]]:
+    """(finalists, the rest): every candidate within ``1 + band`` of **its own format's** best,
+    of every format whose best is within ``format_spread`` of the overall best; at most ``keep``,
+    nearest their format's best first (so a cap cuts every format's tail, not one format).
+
+    For reads on a sample, whose times are mostly fixed costs: a band around the overall best
+    measures a candidate against the format with the lowest fixed cost (ORC's 10,000-row TPC-H Q6
+    took 3.4 ms, Feather's 6-7 ms; at full size Feather was 1.2x ahead), so the full-size winner
+    fell outside a 2.5x band in one run of two.  Within a format the fixed costs are alike."""
+    order = _ranked(samples)
+    if not order:
+        return [], []
+    overall = min(samples[order[0]])
+    best_of: dict[object, float] = {}
+    for c in order:
+        best_of.setdefault(getattr(c, "format", None), min(samples[c]))
+
+    def relative(c: Hashable) -> float:
+        return min(samples[c]) / best_of[getattr(c, "format", None)]
+
+    wanted = [c for c in order if best_of[getattr(c, "format", None)] <= format_spread * overall
+              and relative(c) <= 1 + band]
+    finalists = sorted(wanted, key=lambda c: (relative(c), str(c)))[:max(2, keep)]
+    if len(finalists) < 2:
+        finalists += [c for c in order if c not in finalists][: 2 - len(finalists)]
+    return finalists, [c for c in order if c not in finalists]

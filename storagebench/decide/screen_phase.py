@@ -145,7 +145,7 @@ def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
 
 
 READ_QUALIFIERS: dict[str, Any] = dict(eligible=one_writer_per_read, band=READ_QUALIFY_BAND,
-                                       keep=READ_QUALIFY_KEEP)
+                                       keep=READ_QUALIFY_KEEP, per_format=True)
 
 
 def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
