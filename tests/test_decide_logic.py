@@ -160,6 +160,7 @@ def test_screen_always_keeps_a_runner_up_and_lists_unscreened():
 def test_read_workloads_send_a_wide_set_to_full_size():
     """A sample read is mostly fixed costs: the read workloads' band lets near-equal and 2x-apart
     configurations all reach full size (where the Confirmer sorts them), and still drops far ones."""
+    from storagebench.decide.screen import pick_per_format
     from storagebench.decide.screen_phase import READ_QUALIFY_BAND, READ_QUALIFY_KEEP
 
     from storagebench.decide.configs import Configuration, FileConfig
@@ -170,9 +171,33 @@ def test_read_workloads_send_a_wide_set_to_full_size():
     samples = {cfg(f"c{i}"): [1.0 + 0.05 * i] * 2 for i in range(30)}  # 1.0x .. 2.45x of the best
     samples[cfg("far")] = [2.6, 2.7]
     narrow, _ = pick_finalists(samples)
-    wide, beyond = pick_finalists(samples, keep=READ_QUALIFY_KEEP, band=READ_QUALIFY_BAND)
+    wide, beyond = pick_per_format(samples, keep=READ_QUALIFY_KEEP, band=READ_QUALIFY_BAND)
     assert len(narrow) == screening.DEFAULT_KEEP
     assert set(wide) == {cfg(f"c{i}") for i in range(30)} and beyond == [cfg("far")]
+
+
+def test_read_qualifiers_are_banded_per_format():
+    """ORC's low fixed cost on a sample must not push Feather out: each format is banded around its
+    own best; a format far behind the best (JSON) and a format's far tail stay out; the cap cuts every
+    format's tail first."""
+    from storagebench.decide.configs import Configuration, FileConfig
+    from storagebench.decide.screen import pick_per_format
+
+    def cfg(fmt: str, comp: str, reader: str = "pyarrow") -> Configuration:
+        return Configuration(FileConfig(fmt, comp, "pyarrow"), reader)
+
+    samples = {cfg("orc", "lz4"): [3.4, 3.5], cfg("orc", "zstd"): [3.6, 3.7],
+               cfg("feather", "none"): [6.5, 6.9], cfg("feather", "lz4"): [6.8, 7.0],
+               cfg("feather", "none", "polars"): [9.5, 9.9], cfg("feather", "zstd"): [17.0, 17.5],
+               cfg("json", "none"): [12.0, 13.0]}
+    wide, rest = pick_per_format(samples, keep=40, band=1.5)
+    assert set(wide) == {cfg("orc", "lz4"), cfg("orc", "zstd"), cfg("feather", "none"), cfg("feather", "lz4"),
+                         cfg("feather", "none", "polars")}
+    assert set(rest) == {cfg("feather", "zstd"), cfg("json", "none")}
+    assert pick_finalists(samples, keep=40, band=1.5)[0].count(cfg("feather", "none", "polars")) == 0, \
+        "banded around the overall best, Feather's polars read is cut (the failure this rule fixes)"
+    capped, _ = pick_per_format(samples, keep=2, band=1.5)
+    assert set(capped) == {cfg("orc", "lz4"), cfg("feather", "none")}
 
 
 def test_ratio_interval_brackets_the_truth():
