@@ -40,9 +40,10 @@ METHOD = [
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
-    "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of the best "
-    "(at most {read_keep}): on the sample a read is mostly fixed costs and its order did not predict the full-size "
-    "one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
+    "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of its own "
+    "format's best, for every format whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
+    "nearest their format's best first): on the sample a read is mostly fixed costs and its order did not predict "
+    "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
     "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}); plus, for each other format whose best is within {spread:g}x, its configurations within the band of that best (at most {format_keep}) "
     "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
     "reader) may go on, the format's reference writer (on {sample_rows:,} rows the writers' order is noise, and "
@@ -123,7 +124,8 @@ def _method(decision: Decision, rows: int) -> list[str]:
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, format_keep=screening.FORMAT_KEEP, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
-        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP, probe_limit=PROBE_LIMIT)
+        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
+        read_spread=screening.READ_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 
