@@ -44,8 +44,9 @@ METHOD = [
     "format's best, for every format whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
     "nearest their format's best first): on the sample a read is mostly fixed costs and its order did not predict "
     "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
-    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}); plus, for each other format whose best is within {spread:g}x, its configurations within the band of that best (at most {format_keep}) "
-    "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
+    "{keep}, at least 2, plus, for each other format whose best is within {spread:g}x, its configurations within "
+    "the band of that best, at most {format_keep}; archive bytes: within {det_band:.0%}, at most {det_keep}, other "
+    "formats within {det_spread:g}x). For the read workloads only one writer per (format, compression, "
     "reader) may go on, the format's reference writer (on {sample_rows:,} rows the writers' order is noise, and "
     "letting it choose made two runs confirm different files); the writer is decided where it matters, by "
     "archive and append stream.",
@@ -125,7 +126,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
-        read_spread=screening.READ_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
+        read_spread=screening.READ_FORMAT_SPREAD, det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 
