@@ -185,7 +185,7 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
     return finalists, beyond
 
 
-READ_FORMAT_SPREAD = 2.0
+READ_FORMAT_SPREAD = 3.0
 
 
 def pick_per_format(samples: dict[Hashable, list[float]], keep: int, band: float,
