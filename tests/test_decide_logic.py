@@ -269,6 +269,16 @@ def test_a_gross_loser_is_dropped_before_min_rounds():
     assert calls["slow"] == confirming.GROSS_ROUNDS and "slow" in conf.beaten
 
 
+def test_a_gross_loser_stays_beaten_when_the_leader_has_a_slow_round():
+    """Gross is judged against any finalist: the leader here has one slow (warm-up) round, so
+    against the leader alone the loser would be reopened and need min_rounds again."""
+    confirmer = confirming.Confirmer("w", ["lead", "steady", "slow"], lambda c: 0.0)
+    confirmer.result.samples.update({"lead": [1.0, 1.0, 2.0], "steady": [1.3, 1.3, 1.3], "slow": [2.7, 2.8, 2.9]})
+    lead, status, _ = confirmer.classify()
+    assert lead == "lead" and status["slow"] == confirming.BEATEN
+    assert status["steady"] == confirming.OPEN  # near the leader: only intervals may settle it
+
+
 @pytest.mark.parametrize("order", [["a", "b", "c", "d"], ["d", "c", "b", "a"], ["c", "a", "d", "b"]])
 def test_same_tie_set_in_the_same_order_whatever_order_finalists_arrive(order):
     """Three equal finalists and one clear loser: the tie lists the equal ones in label order."""

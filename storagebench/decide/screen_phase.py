@@ -111,7 +111,8 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
 # Within 2.5x of the sample's best (at most 40) still cut the full-size winner in one run of two
 # (ORC's sample fixed cost is the lowest), so the band is per format (screen.pick_per_format):
 # within 2.5x of the format's own best, for formats within 3x of the overall best (at 2x, Feather
-# fell out of the projection in one run: its sample median was 3.0x ORC's, at full size it won by 2.5-3.7x).  Full-size
+# fell out of the projection in one run: its best sample was over 2x ORC's (median 3.0x), and at full size
+# it won by 2.5-3.7x).  Full-size
 # rounds of SF 0.1 lineitem take 20-500 ms, so 40 of them cost seconds, and the Confirmer drops
 # a configuration whose fastest round is over 2x the leader's slowest after two.
 READ_QUALIFY_BAND = 1.5
