@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from storagebench.decide import confirm as confirming
+from storagebench.decide import screen as screening
 from storagebench.decide.budget import Budget, parse_duration
 from storagebench.decide.screen import CandidateFailed, pick_finalists, screen_workload
 from storagebench.decide.stats import ratio_interval
@@ -156,6 +157,49 @@ def test_screen_always_keeps_a_runner_up_and_lists_unscreened():
     assert clock.now < 5.0 + 2 * 3.0 * 1.2
 
 
+def test_read_workloads_send_a_wide_set_to_full_size():
+    """A sample read is mostly fixed costs: the read workloads' band lets near-equal and 2x-apart
+    configurations all reach full size (where the Confirmer sorts them), and still drops far ones."""
+    from storagebench.decide.screen import pick_per_format
+    from storagebench.decide.screen_phase import READ_QUALIFY_BAND, READ_QUALIFY_KEEP
+
+    from storagebench.decide.configs import Configuration, FileConfig
+
+    def cfg(name: str) -> Configuration:  # one format, so only the band and the cap decide
+        return Configuration(FileConfig("parquet", name, "pyarrow"), "pyarrow")
+
+    samples = {cfg(f"c{i}"): [1.0 + 0.05 * i] * 2 for i in range(30)}  # 1.0x .. 2.45x of the best
+    samples[cfg("far")] = [2.6, 2.7]
+    narrow, _ = pick_finalists(samples)
+    wide, beyond = pick_per_format(samples, keep=READ_QUALIFY_KEEP, band=READ_QUALIFY_BAND)
+    assert len(narrow) == screening.DEFAULT_KEEP
+    assert set(wide) == {cfg(f"c{i}") for i in range(30)} and beyond == [cfg("far")]
+
+
+def test_read_qualifiers_are_banded_per_format():
+    """ORC's low fixed cost on a sample must not push Feather out: each format is banded around its
+    own best; a format far behind the best (JSON) and a format's far tail stay out; the cap cuts every
+    format's tail first."""
+    from storagebench.decide.configs import Configuration, FileConfig
+    from storagebench.decide.screen import pick_per_format
+
+    def cfg(fmt: str, comp: str, reader: str = "pyarrow") -> Configuration:
+        return Configuration(FileConfig(fmt, comp, "pyarrow"), reader)
+
+    samples = {cfg("orc", "lz4"): [3.4, 3.5], cfg("orc", "zstd"): [3.6, 3.7],
+               cfg("feather", "none"): [6.5, 6.9], cfg("feather", "lz4"): [6.8, 7.0],
+               cfg("feather", "none", "polars"): [9.5, 9.9], cfg("feather", "zstd"): [17.0, 17.5],
+               cfg("json", "none"): [12.0, 13.0]}
+    wide, rest = pick_per_format(samples, keep=40, band=1.5)
+    assert set(wide) == {cfg("orc", "lz4"), cfg("orc", "zstd"), cfg("feather", "none"), cfg("feather", "lz4"),
+                         cfg("feather", "none", "polars")}
+    assert set(rest) == {cfg("feather", "zstd"), cfg("json", "none")}
+    assert pick_finalists(samples, keep=40, band=1.5)[0].count(cfg("feather", "none", "polars")) == 0, \
+        "banded around the overall best, Feather's polars read is cut (the failure this rule fixes)"
+    capped, _ = pick_per_format(samples, keep=2, band=1.5)
+    assert set(capped) == {cfg("orc", "lz4"), cfg("feather", "none")}
+
+
 def test_ratio_interval_brackets_the_truth():
     rng = np.random.default_rng(0)
     best = rng.normal(1.0, 0.02, 15)
@@ -223,6 +267,16 @@ def test_a_gross_loser_is_dropped_before_min_rounds():
     measure, calls = synthetic(clock, {"a": 1.0, "b": 1.1, "slow": 8.0}, cv=0.01)
     conf = confirming.confirm("w", ["a", "b", "slow"], measure, budget)
     assert calls["slow"] == confirming.GROSS_ROUNDS and "slow" in conf.beaten
+
+
+def test_a_gross_loser_stays_beaten_when_the_leader_has_a_slow_round():
+    """Gross is judged against any finalist: the leader here has one slow (warm-up) round, so
+    against the leader alone the loser would be reopened and need min_rounds again."""
+    confirmer = confirming.Confirmer("w", ["lead", "steady", "slow"], lambda c: 0.0)
+    confirmer.result.samples.update({"lead": [1.0, 1.0, 2.0], "steady": [1.3, 1.3, 1.3], "slow": [2.7, 2.8, 2.9]})
+    lead, status, _ = confirmer.classify()
+    assert lead == "lead" and status["slow"] == confirming.BEATEN
+    assert status["steady"] == confirming.OPEN  # near the leader: only intervals may settle it
 
 
 @pytest.mark.parametrize("order", [["a", "b", "c", "d"], ["d", "c", "b", "a"], ["c", "a", "d", "b"]])

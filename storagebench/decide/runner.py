@@ -18,7 +18,8 @@ from storagebench.decide.configs import Configuration, FileConfig, file_configs,
 from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
-from storagebench.decide.screen_phase import PROBE_LIMIT, VERIFY_SHARE, WRITER_OVERRIDE, screen_target
+from storagebench.decide.screen_phase import (PROBE_LIMIT, READ_QUALIFY_BAND, READ_QUALIFY_KEEP, VERIFY_SHARE,
+                                              screen_target)
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -39,19 +40,23 @@ METHOD = [
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
-    "only adds time), the finalists are every configuration within {band_x:g}x of the best (at most "
-    "{keep}, at least 2; archive bytes: within {det_band:.0%}, at most {det_keep}), plus, for each other format whose best is within {spread:g}x, its configurations within the band of that best (at most {format_keep}) "
-    "(a sample favours low fixed costs). For the read workloads only one writer per (format, compression, "
-    "reader) may go on: the format's reference writer, unless another writer's file read faster by more "
-    "than {writer_override:g}x on the sample (then the first such writer in the codec's order; on {sample_rows:,} rows their order is noise; the writer is "
-    "decided where it matters, by archive and append stream).",
+    "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of its own "
+    "format's best, for every format whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
+    "nearest their format's best first): on the sample a read is mostly fixed costs and its order did not predict "
+    "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
+    "{keep}, at least 2, plus, for each other format whose best is within {spread:g}x, its configurations within "
+    "the band of that best, at most {format_keep}; archive bytes: within {det_band:.0%}, at most {det_keep}, other "
+    "formats within {det_spread:g}x). For the read workloads only one writer per (format, compression, "
+    "reader) may go on, the format's reference writer (on {sample_rows:,} rows the writers' order is noise, and "
+    "letting it choose made two runs confirm different files); the writer is decided where it matters, by "
+    "archive and append stream.",
     "Confirming: finalists ran at the full size of the data ({rows:,} rows), rounds interleaved. Each finalist's ratio to the leader (the lowest trimmed geometric mean of its rounds) got a bootstrap 95% "
     "interval ({resamples} resamples), paired by sweep: a 20%-trimmed geometric mean of the per-sweep ratios of rounds "
     "that ran in the same sweep, resampled as pairs, so a slow spell of the machine that slows both "
     "cancels out (the ratio of medians, resampled independently, until {min_rounds} paired sweeps exist). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
     "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
-    "rounds each when its fastest round is over {gross:g}x the leader's slowest; it is tied when its whole interval lies "
+    "rounds each when its fastest round is over {gross:g}x the slowest of any other finalist; it is tied when its whole interval lies "
     "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
     "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
@@ -120,7 +125,8 @@ def _method(decision: Decision, rows: int) -> list[str]:
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, format_keep=screening.FORMAT_KEEP, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
-        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, probe_limit=PROBE_LIMIT, writer_override=WRITER_OVERRIDE)
+        later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
+        read_spread=screening.READ_FORMAT_SPREAD, det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 

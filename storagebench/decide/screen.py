@@ -26,8 +26,10 @@ again with 50% and at most 8, the sample's noise chose which of the near-equal v
 confirmation (a 10,000-row read takes 0.5-5 ms, mostly fixed costs), and two runs named
 different winners in 4 of 8 workloads; with 2x and at most 16, the full-size rounds could not
 separate 10-15 near-equal finalists within the budget and the two runs' ties differed in
-membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``):
-:mod:`.screen_phase` lets one writer per (format, compression, reader) go on.  A candidate that is a finalist nowhere is dropped: it loses
+membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``)
+and widen the band (``band``, ``keep``): :mod:`.screen_phase` lets one writer per (format,
+compression, reader) go on and sends the read workloads' configurations within 2.5x (at most 40)
+to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
@@ -75,7 +77,8 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
                     keep: int = DEFAULT_KEEP, deterministic: bool = False,
                     refine_rounds: int = REFINE_ROUNDS,
                     first_rounds: dict[Hashable, list[float]] | None = None,
-                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None) -> WorkloadScreen:
+                    eligible: Callable[[dict[Hashable, list[float]]], set[Hashable]] | None = None,
+                    band: float = KEEP_BAND, per_format: bool = False) -> WorkloadScreen:
     """Measure every candidate ``rounds`` times (once when ``deterministic``), refine the close
     ones, and pick finalists.
 
@@ -109,13 +112,14 @@ def screen_workload(workload: str, candidates: Sequence[Hashable], measure: Call
     spread = DETERMINISTIC_FORMAT_SPREAD if deterministic else FORMAT_SPREAD
     if deterministic:
         keep, band = min(keep, DETERMINISTIC_KEEP), DETERMINISTIC_BAND
-    else:
-        band = KEEP_BAND
     # ``eligible`` (the caller's): which measured candidates may become finalists, e.g. one writer
     # per (format, compression, reader); the others stay measured and reported.
     allowed = eligible(result.samples) if eligible is not None else set(result.samples)
-    result.finalists, result.beyond_noise = pick_finalists(
-        {c: v for c, v in result.samples.items() if c in allowed}, keep, band=band, format_spread=spread)
+    kept = {c: v for c, v in result.samples.items() if c in allowed}
+    if per_format:
+        result.finalists, result.beyond_noise = pick_per_format(kept, keep, band=band)
+    else:
+        result.finalists, result.beyond_noise = pick_finalists(kept, keep, band=band, format_spread=spread)
     return result
 
 
@@ -179,3 +183,35 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
             finalists.append(c)
     beyond = [c for c in order if c not in finalists and min(samples[c]) > limit]
     return finalists, beyond
+
+
+READ_FORMAT_SPREAD = 3.0
+
+
+def pick_per_format(samples: dict[Hashable, list[float]], keep: int, band: float,
+                    format_spread: float = READ_FORMAT_SPREAD) -> tuple[list[Hashable], list[Hashable]]:
+    """(finalists, the rest): every candidate within ``1 + band`` of **its own format's** best,
+    of every format whose best is within ``format_spread`` of the overall best; at most ``keep``,
+    nearest their format's best first (so a cap cuts every format's tail, not one format).
+
+    For reads on a sample, whose times are mostly fixed costs: a band around the overall best
+    measures a candidate against the format with the lowest fixed cost (ORC's 10,000-row TPC-H Q6
+    took 3.4 ms, Feather's 6-7 ms; at full size Feather was 1.2x ahead), so the full-size winner
+    fell outside a 2.5x band in one run of two.  Within a format the fixed costs are alike."""
+    order = _ranked(samples)
+    if not order:
+        return [], []
+    overall = min(samples[order[0]])
+    best_of: dict[object, float] = {}
+    for c in order:
+        best_of.setdefault(getattr(c, "format", None), min(samples[c]))
+
+    def relative(c: Hashable) -> float:
+        return min(samples[c]) / best_of[getattr(c, "format", None)]
+
+    wanted = [c for c in order if best_of[getattr(c, "format", None)] <= format_spread * overall
+              and relative(c) <= 1 + band]
+    finalists = sorted(wanted, key=lambda c: (relative(c), str(c)))[:max(2, keep)]
+    if len(finalists) < 2:
+        finalists += [c for c in order if c not in finalists][: 2 - len(finalists)]
+    return finalists, [c for c in order if c not in finalists]
