@@ -269,6 +269,18 @@ def test_a_gross_loser_is_dropped_before_min_rounds():
     assert calls["slow"] == confirming.GROSS_ROUNDS and "slow" in conf.beaten
 
 
+def test_a_finalist_that_does_not_fit_does_not_stop_the_others():
+    """Its estimate (a full-size write) exceeds the time left: it is skipped, not the end of the
+    pass; the others are measured and decided, and it stays in the tie, unmeasured."""
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.5, "huge": 1.0}, cv=0.01)
+    conf = confirming.confirm("w", ["huge", "a", "b"], measure, budget, estimates={"huge": 500.0})
+    assert calls["huge"] == 0 and calls["a"] >= confirming.MIN_ROUNDS and calls["b"] >= confirming.GROSS_ROUNDS
+    assert conf.winner == "a" and "b" in conf.beaten and conf.tie_with == ["huge"]
+    assert conf.stopped == confirming.BUDGET_ENDED
+
+
 def test_a_gross_loser_stays_beaten_when_the_leader_has_a_slow_round():
     """Gross is judged against any finalist: the leader here has one slow (warm-up) round, so
     against the leader alone the loser would be reopened and need min_rounds again."""

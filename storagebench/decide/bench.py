@@ -185,3 +185,25 @@ class Bench:
         self._inputs.clear()
         self._files.clear()
         self.target.close()
+
+
+# A margin on the fitted full-size write (estimates decide what fits in the time left).
+WRITE_ESTIMATE_MARGIN = 1.5
+
+
+def write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
+    """Seconds of the full-size write.  Scaling the sample write by rows also scales its fixed
+    cost (under load the sample write of a gzip CSV projected 30 s and kept archive finalists from
+    being written at all); with the probe's 1,000-row write as a second point the fixed cost is
+    taken once: ``t_sample + slope x (rows - sample rows)``, with ``WRITE_ESTIMATE_MARGIN``, never
+    below the sample write nor above the linear projection."""
+    sample = bench.written(fc, "sample")
+    n_sample = bench.tables["sample"].num_rows
+    linear = sample.write_seconds * scale
+    probe = bench.probe_write.get(fc)
+    if probe is None or n_sample <= probe[0]:
+        return linear
+    n_probe, t_probe = probe
+    slope = max(0.0, (sample.write_seconds - t_probe) / (n_sample - n_probe))
+    fitted = sample.write_seconds + slope * (scale * n_sample - n_sample)
+    return min(linear, max(sample.write_seconds, fitted * WRITE_ESTIMATE_MARGIN))

@@ -211,18 +211,23 @@ class Confirmer:
             k = self._rotation % len(todo) if not self.deterministic else 0
             self._rotation += 1
             self._sweep += 1
+            measured = 0
             for cand in todo[k:] + todo[:k]:
                 predicted = max(samples[cand]) if samples[cand] else self.estimates.get(cand, 0.0)
                 if (deadline is not None and budget.clock() + predicted > deadline) or not budget.allows(predicted):
-                    stopped = BUDGET_ENDED
-                    break
+                    # Skipped, not the end of the sweep: one finalist whose full-size write does not
+                    # fit (a 26 s gzip JSON) stopped every pass of a 40-finalist query before the
+                    # others' first rounds, and they all ended in the tie unmeasured.
+                    continue
                 try:
                     samples[cand].append(self.measure(cand))
                     self.sweeps[cand].append(self._sweep)
+                    measured += 1
                 except CandidateFailed as exc:
                     self.result.failed[cand] = str(exc)
                     samples.pop(cand, None)
-            if stopped:
+            if not measured and not any(c in self.result.failed for c in todo):
+                stopped = BUDGET_ENDED  # nothing still wanted fits in the time left
                 break
         self._conclude(stopped)
         return self.result

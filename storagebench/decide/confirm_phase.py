@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Callable, Hashable
 
 from storagebench.decide import confirm as confirming
-from storagebench.decide.bench import Bench
+from storagebench.decide.bench import Bench, write_estimate
 from storagebench.decide.budget import Budget
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.confirm import Confirmer
@@ -35,7 +35,6 @@ from storagebench.decide.workloads import PointLookup, Workload
 CONFIRM_MIN_SHARE = 0.25
 ARCHIVE_SHARE = 0.5
 OTHER_TARGET_ESTIMATE_FACTOR = 3.0
-WRITE_ESTIMATE_MARGIN = 1.5
 LATER_TARGET_FINALISTS = 3
 # Full-size rounds of SF 0.1 lineitem take 3-120 ms on local disk, so the last passes can afford
 # hundreds of rounds; with a per-round CV of 11-23% the paired interval narrows to about +-3% at
@@ -176,28 +175,10 @@ def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, 
         return median(scr.samples[cand])
     # The full-size file is written once and shared by every workload that reads it.
     try:
-        write = 0.0 if bench.has_written(fc, "full") else _write_estimate(bench, fc, scale)
+        write = 0.0 if bench.has_written(fc, "full") else write_estimate(bench, fc, scale)
     except CandidateFailed:
         # This target cannot hold the finalist (e.g. DuckDB writes only by path or its own
         # s3:// client, not through the target's file objects): the Confirmer measures it, gets the
         # same CandidateFailed and records it as failed on this target, without losing the others.
         return 0.0
     return write if w.deterministic else median(scr.samples[cand]) * scale + write
-
-
-def _write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
-    """Seconds of the full-size write.  Scaling the sample write by rows also scales its fixed
-    cost (under load the sample write of a gzip CSV projected 30 s and kept archive finalists from
-    being written at all); with the probe's 1,000-row write as a second point the fixed cost is
-    taken once: ``t_sample + slope x (rows - sample rows)``, with ``WRITE_ESTIMATE_MARGIN``, never
-    below the sample write nor above the linear projection."""
-    sample = bench.written(fc, "sample")
-    n_sample = bench.tables["sample"].num_rows
-    linear = sample.write_seconds * scale
-    probe = bench.probe_write.get(fc)
-    if probe is None or n_sample <= probe[0]:
-        return linear
-    n_probe, t_probe = probe
-    slope = max(0.0, (sample.write_seconds - t_probe) / (n_sample - n_probe))
-    fitted = sample.write_seconds + slope * (scale * n_sample - n_sample)
-    return min(linear, max(sample.write_seconds, fitted * WRITE_ESTIMATE_MARGIN))
