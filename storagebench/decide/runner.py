@@ -18,8 +18,8 @@ from storagebench.decide.configs import Configuration, FileConfig, file_configs,
 from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
-from storagebench.decide.screen_phase import (PROBE_LIMIT, READ_QUALIFY_BAND, READ_QUALIFY_KEEP, VERIFY_SHARE,
-                                              screen_target)
+from storagebench.decide.screen_phase import (PROBE_LIMIT, READ_QUALIFY_BAND, READ_QUALIFY_KEEP, READ_WRITE_LIMIT,
+                                              VERIFY_SHARE, screen_target)
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -42,7 +42,8 @@ METHOD = [
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
     "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of its own "
     "format's best, for every format whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
-    "nearest their format's best first): on the sample a read is mostly fixed costs and its order did not predict "
+    "nearest their format's best first; only files whose full-size write projects within {read_write:.0%} of the budget, "
+    "the others listed under Dropped): on the sample a read is mostly fixed costs and its order did not predict "
     "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
     "{keep}, at least 2, plus, for each other format whose best is within {spread:g}x, its configurations within "
     "the band of that best, at most {format_keep}; archive bytes: within {det_band:.0%}, at most {det_keep}, other "
@@ -126,7 +127,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
-        read_spread=screening.READ_FORMAT_SPREAD, det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
+        read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT, det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 
