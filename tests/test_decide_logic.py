@@ -291,6 +291,15 @@ def test_a_gross_loser_stays_beaten_when_the_leader_has_a_slow_round():
     assert status["steady"] == confirming.OPEN  # near the leader: only intervals may settle it
 
 
+def test_a_gross_loser_is_beaten_despite_the_others_spikes():
+    """The others' slowest rounds grow with their rounds (spikes); the 2x rule looks at their
+    median, so a finalist 2.5x behind with few rounds is not left open when time ends."""
+    confirmer = confirming.Confirmer("w", ["lead", "slow"], lambda c: 0.0)
+    confirmer.result.samples.update({"lead": [1.0] * 20 + [5.0], "slow": [2.5, 2.6, 2.7]})
+    _, status, _ = confirmer.classify()
+    assert status["slow"] == confirming.BEATEN
+
+
 @pytest.mark.parametrize("order", [["a", "b", "c", "d"], ["d", "c", "b", "a"], ["c", "a", "d", "b"]])
 def test_same_tie_set_in_the_same_order_whatever_order_finalists_arrive(order):
     """Three equal finalists and one clear loser: the tie lists the equal ones in label order."""
