@@ -300,6 +300,23 @@ def test_a_gross_loser_is_beaten_despite_the_others_spikes():
     assert status["slow"] == confirming.BEATEN
 
 
+def test_beaten_stays_beaten_when_a_new_leader_had_slow_early_rounds():
+    """Re-judged from old rounds against a new leader whose early rounds were its slowest, a
+    finalist clearly beaten by the old leader would look open again (and end in the tie)."""
+    confirmer = confirming.Confirmer("w", ["old", "new", "loser"], lambda c: 0.0)
+    samples, sweeps = confirmer.result.samples, confirmer.sweeps
+    samples.update({"old": [1.0] * 8, "loser": [1.3] * 8})
+    sweeps.update({"old": list(range(1, 9)), "loser": list(range(1, 9))})
+    lead, status, _ = confirmer.classify()
+    assert lead == "old" and status["loser"] == confirming.BEATEN
+    samples["new"] = [2.0] * 8 + [0.8] * 30  # slow while the loser ran, fast afterwards
+    sweeps["new"] = list(range(1, 39))
+    assert confirmer.interval("new", "loser").lo < 1.0, "from the shared sweeps alone it would reopen"
+    lead, status, _ = confirmer.classify()
+    assert lead == "new" and status["loser"] == confirming.BEATEN
+    assert confirmer.result.beaten_by["loser"][0] == "old"
+
+
 @pytest.mark.parametrize("order", [["a", "b", "c", "d"], ["d", "c", "b", "a"], ["c", "a", "d", "b"]])
 def test_same_tie_set_in_the_same_order_whatever_order_finalists_arrive(order):
     """Three equal finalists and one clear loser: the tie lists the equal ones in label order."""

@@ -27,8 +27,9 @@ more than rarely.
 Why this makes two runs agree: a pair is settled only when its interval sits wholly on one side of
 the margin, so noise has to move a whole 95% interval across it, not a point estimate; a pair whose
 true ratio is near the margin stays open and ends as a tie in both runs.  Only the leader and the
-open finalists are measured further; classifications are recomputed from all rounds every time, so
-a finalist that stopped (beaten, equivalent) is measured again if a new leader reopens it.
+open finalists are measured further.  A finalist once beaten stays beaten (its leader then was no
+faster than the leader now); equivalence and openness are recomputed from all rounds every time,
+so an equivalent finalist is measured again if a new leader reopens it.
 
 The decision: the leader wins when every other finalist is beaten; otherwise the equivalent and
 open finalists are a tie with it, ``tie_with`` listed in label order (the same set gives the same
@@ -90,6 +91,8 @@ class Confirmation:
     stopped: str = NOTHING
     # Every measured finalist's interval against the winner (paired where the sweeps allow).
     intervals: dict[Hashable, RatioInterval] = field(default_factory=dict)
+    # Who beat a finalist and the interval then (the leader of that moment); beaten stays beaten.
+    beaten_by: dict[Hashable, tuple[Hashable, RatioInterval]] = field(default_factory=dict)
 
     @property
     def is_tie(self) -> bool:
@@ -144,7 +147,9 @@ class Confirmer:
         return ratio_interval(samples[lead], samples[other], self.seed)
 
     def leader(self) -> Hashable | None:
-        measured = {c: v for c, v in self.result.samples.items() if v}
+        """The lowest typical round among the finalists measured and not beaten."""
+        beaten = self.result.beaten_by
+        measured = {c: v for c, v in self.result.samples.items() if v and c not in beaten}
         return min(measured, key=lambda c: (typical(measured[c]), _key(c))) if measured else None
 
     def classify(self) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
@@ -163,9 +168,13 @@ class Confirmer:
             intervals[c] = iv
             if self.deterministic:
                 status[c] = BEATEN if iv.ratio > 1.0 else TIED
-            elif len(samples[c]) >= GROSS_ROUNDS and any(
-                    f != c and len(samples[f]) >= GROSS_ROUNDS and min(samples[c]) > GROSS * median(samples[f])
-                    for f in samples):
+            elif c in self.result.beaten_by:
+                # Beaten stays beaten (by a leader of its time, which the leader now is no slower
+                # than): re-judged against a new leader from old rounds, 17 beaten Q1 finalists
+                # were reopened late in a run (the new leader's early rounds were its slowest), and
+                # the run ended with a 17-way tie.
+                status[c] = BEATEN
+            elif (far := self._grossly_behind(c)) is not None:
                 # Against any finalist, not only the leader: with 40 read finalists the leader can
                 # change between two near-equal ones, and a gross loser judged against the new
                 # leader's warm-up round was reopened, needing min_rounds again (measured: a Q1
@@ -173,10 +182,12 @@ class Confirmer:
                 # round: the slowest grows with every round (a 55-round leader's spikes kept a
                 # finalist 2.5-3x behind, with 5 rounds, open and in the tie when time ended).
                 status[c] = BEATEN
+                self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c))
             elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
                 status[c] = BEATEN
+                self.result.beaten_by[c] = (lead, iv)
             elif 1.0 / (1.0 + self.equivalence) < iv.lo and iv.hi < 1.0 + self.equivalence:
                 # Within the margin on both sides: a finalist whose interval reaches far below 1
                 # may be the faster one, which is not "equivalent" but still open.
@@ -184,6 +195,16 @@ class Confirmer:
             else:
                 status[c] = OPEN
         return lead, status, intervals
+
+    def _grossly_behind(self, c: Hashable) -> Hashable | None:
+        """A finalist whose median ``c``'s fastest round exceeds ``GROSS`` times (both measured
+        ``GROSS_ROUNDS`` times at least), or None."""
+        samples = self.result.samples
+        if len(samples[c]) < GROSS_ROUNDS:
+            return None
+        fastest = min(samples[c])
+        return next((f for f in samples if f != c and len(samples[f]) >= GROSS_ROUNDS
+                     and fastest > GROSS * median(samples[f])), None)
 
     # -- measuring -----------------------------------------------------------------------------
     def _to_measure(self) -> list[Hashable]:

@@ -44,7 +44,9 @@ def finalist_rows(conf: confirming.Confirmation) -> list[Finalist]:
             iv = conf.intervals.get(c)
             if iv is not None:
                 f.ratio, f.ci = iv.ratio, [iv.lo, iv.hi]
-            f.status = ("beaten" if c in conf.beaten else
+            by = conf.beaten_by.get(c)
+            f.status = (f"beaten by {by[0]} ({by[1].lo:.3f}-{by[1].hi:.3f})" if by is not None and by[0] != win else
+                        "beaten" if c in conf.beaten else
                         "tie (within the equivalence margin)" if c in conf.equivalent else "tie (open)")
         out.append(f)
     out.sort(key=lambda f: (f.status != "winner", f.median if f.median is not None else float("inf"), f.label))
