@@ -83,10 +83,10 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
     run.say(f"fidelity: {len(kept_reads)} of {len(reads)} read configurations keep every value")
     rows: dict[str, dict[str, Any]] = {}
     todo = [w for w in workloads if w.side != "lookup" and not w.applies(ds)]
-    affordable = affordable_files(run, kept_files)
+    affordable = AffordableFiles(run)
 
     def read_eligible(samples: dict[Any, list[float]]) -> set[Any]:
-        return {c for c in one_writer_per_read(samples) if not isinstance(c, Configuration) or c.file in affordable}
+        return {c for c in one_writer_per_read(samples) if not isinstance(c, Configuration) or affordable(c.file)}
 
     for i, w in enumerate(todo):
         cands = cheapest_first(run, kept_files if w.side == "write" else kept_reads)
@@ -109,18 +109,17 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
     bench.release("sample")
 
 
-# Read workloads send a wide set to full size, where the Confirmer's first rounds sort it: on a
-# 10,000-row sample a read is mostly fixed costs, and the sample's ranking did not predict the
+# Read workloads send a wide set to full size, where the Confirmer's first rounds sort it.  On a
+# 10,000-row sample a read is mostly fixed costs, and the sample's order did not predict the
 # full-size one (TPC-H Q1: ORC first on the sample, Feather 1.6x ahead of ORC at full size; CSV
-# within 1.2x on the sample, 4x behind at full size).  With a 50% band and at most 8, two runs
-# sent different near-equal subsets to confirmation and named different winners for Q1 and Q6.
-# Within 2.5x of the sample's best (at most 40) still cut the full-size winner in one run of two
-# (ORC's sample fixed cost is the lowest), so the band is per format (screen.pick_per_format):
-# within 2.5x of the format's own best, for formats within 3x of the overall best (at 2x, Feather
-# fell out of the projection in one run: its best sample was over 2x ORC's (median 3.0x), and at full size
-# it won by 2.5-3.7x).  Full-size
-# rounds of SF 0.1 lineitem take 20-500 ms, so 40 of them cost seconds, and the Confirmer drops
-# a configuration whose fastest round is over 2x the leader's slowest after two.
+# within 1.2x on the sample, 4x behind at full size); with a 50% band and at most 8, two runs sent
+# different near-equal subsets to confirmation and named different winners for Q1 and Q6.  A 2.5x
+# band around the overall best (at most 40) still cut the full-size winner in one run (ORC's sample
+# fixed cost is the lowest), so the band is per format (screen.pick_per_format): within 2.5x of
+# the format's own best, for formats within 3x of the overall best (at 2x Feather fell out of the
+# projection in one run: its best sample was over 2x ORC's, at full size it won by 2.5-3.7x).
+# Full-size rounds of SF 0.1 lineitem take 20-500 ms, so 40 of them cost seconds, and the
+# Confirmer beats a finalist whose fastest round is over 2x another's median after two rounds.
 READ_QUALIFY_BAND = 1.5
 READ_QUALIFY_KEEP = 40
 
@@ -163,24 +162,29 @@ READ_QUALIFIERS: dict[str, Any] = dict(eligible=one_writer_per_read, band=READ_Q
 READ_WRITE_LIMIT = 0.05
 
 
-def affordable_files(run: TargetRun, files: list[FileConfig]) -> set[FileConfig]:
-    """The files whose full-size write fits READ_WRITE_LIMIT of the budget (by the same estimate
-    the confirmation uses); the others are listed under Dropped for the read workloads."""
-    bench, budget = run.bench, run.budget
-    scale = run.dataset.rows / max(1, bench.tables["sample"].num_rows)
-    out: set[FileConfig] = set()
-    for fc in files:
-        try:
-            seconds = write_estimate(bench, fc, scale)
-        except CandidateFailed:
-            continue
-        if seconds <= READ_WRITE_LIMIT * budget.seconds:
-            out.add(fc)
-        else:
-            run.decision.dropped.append({"configuration": f"{fc.label} (read workloads)", "reason": (
-                f"its full-size write projects to {seconds:.0f} s, over {READ_WRITE_LIMIT:.0%} of the "
-                f"{budget.seconds:.0f} s budget: screened on the sample, not confirmed for reads")})
-    return out
+class AffordableFiles:
+    """Does a file's full-size write fit READ_WRITE_LIMIT of the budget (by the estimate the
+    confirmation uses)?  Asked only for the files the read workloads would confirm; each file
+    that does not fit is listed under Dropped once."""
+
+    def __init__(self, run: TargetRun):
+        self.run = run
+        self.scale = run.dataset.rows / max(1, run.bench.tables["sample"].num_rows)
+        self.known: dict[FileConfig, bool] = {}
+
+    def __call__(self, fc: FileConfig) -> bool:
+        if fc not in self.known:
+            budget = self.run.budget
+            try:
+                seconds = write_estimate(self.run.bench, fc, self.scale)
+            except CandidateFailed:
+                seconds = 0.0  # no sample file: its reads were not measured either
+            self.known[fc] = seconds <= READ_WRITE_LIMIT * budget.seconds
+            if not self.known[fc]:
+                self.run.decision.dropped.append({"configuration": f"{fc.label} (read workloads)", "reason": (
+                    f"its full-size write projects to {seconds:.0f} s, over {READ_WRITE_LIMIT:.0%} of the "
+                    f"{budget.seconds:.0f} s budget: screened on the sample, not confirmed for reads")})
+        return self.known[fc]
 
 
 def cheapest_first(run: TargetRun, cands: list[Any]) -> list[Any]:
