@@ -152,8 +152,11 @@ class Confirmer:
         measured = {c: v for c, v in self.result.samples.items() if v and c not in beaten}
         return min(measured, key=lambda c: (typical(measured[c]), _key(c))) if measured else None
 
-    def classify(self) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
-        """(leader, status of every other finalist, its interval against the leader)."""
+    def classify(self, final: bool = False) -> tuple[Hashable | None, dict[Hashable, str], dict[Hashable, RatioInterval]]:
+        """(leader, status of every other finalist, its interval against the leader).  Between
+        rounds (not ``final``) a finalist already beaten gets no interval: each is a bootstrap
+        (about 1 ms, 18 ms at 300 rounds), and with 40 finalists they took as long as a sweep of
+        the two still open."""
         samples = self.result.samples
         lead = self.leader()
         status: dict[Hashable, str] = {}
@@ -163,6 +166,9 @@ class Confirmer:
                 continue
             if lead is None or not samples[c]:
                 status[c] = OPEN
+                continue
+            if not final and c in self.result.beaten_by and not self.deterministic:
+                status[c] = BEATEN
                 continue
             iv = self.interval(lead, c)
             intervals[c] = iv
@@ -257,7 +263,7 @@ class Confirmer:
 
     def _conclude(self, stopped: str | None) -> None:
         r = self.result
-        lead, status, intervals = self.classify()
+        lead, status, intervals = self.classify(final=True)
         r.winner = lead
         if lead is None:
             r.stopped, r.tie_with, r.runner_up, r.interval = NOTHING, [], None, None
