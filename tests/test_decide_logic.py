@@ -176,10 +176,10 @@ def test_read_workloads_send_a_wide_set_to_full_size():
     assert set(wide) == {cfg(f"c{i}") for i in range(30)} and beyond == [cfg("far")]
 
 
-def test_read_qualifiers_are_banded_per_format():
-    """ORC's low fixed cost on a sample must not push Feather out: each format is banded around its
-    own best; a format far behind the best (JSON) and a format's far tail stay out; the cap cuts every
-    format's tail first."""
+def test_read_qualifiers_are_banded_per_format_and_reader():
+    """ORC's low fixed cost on a sample must not push Feather out, nor DuckDB's polars: each
+    (format, reader) is banded around its own best; a format far behind the best (JSON) and a
+    group's far tail stay out; the cap cuts every group's tail first."""
     from storagebench.decide.configs import Configuration, FileConfig
     from storagebench.decide.screen import pick_per_format
 
@@ -196,8 +196,16 @@ def test_read_qualifiers_are_banded_per_format():
     assert set(rest) == {cfg("feather", "zstd"), cfg("json", "none")}
     assert pick_finalists(samples, keep=40, band=1.5)[0].count(cfg("feather", "none", "polars")) == 0, \
         "banded around the overall best, Feather's polars read is cut (the failure this rule fixes)"
-    capped, _ = pick_per_format(samples, keep=2, band=1.5)
-    assert set(capped) == {cfg("orc", "lz4"), cfg("feather", "none")}
+    capped, _ = pick_per_format(samples, keep=3, band=1.5)
+    assert set(capped) == {cfg("orc", "lz4"), cfg("feather", "none"), cfg("feather", "none", "polars")}, \
+        "the cap keeps each (format, reader) group's best first"
+    # A reader with a high fixed cost on the sample is banded around its own best, not DuckDB's.
+    reads = {cfg("parquet", "none", "duckdb"): [5.8, 6.0], cfg("parquet", "lz4", "duckdb"): [6.1, 6.3],
+             cfg("parquet", "none", "polars"): [12.4, 12.8], cfg("parquet", "lz4", "polars"): [12.9, 13.3]}
+    wide, _ = pick_per_format(reads, keep=40, band=1.5)
+    assert cfg("parquet", "lz4", "polars") in wide and len(wide) == 4
+    banded_by_format, _ = pick_per_format(reads, keep=40, band=1.0)
+    assert cfg("parquet", "lz4", "polars") in banded_by_format, "within 2x of polars' own best"
 
 
 def test_ratio_interval_brackets_the_truth():

@@ -91,8 +91,9 @@ class Confirmation:
     stopped: str = NOTHING
     # Every measured finalist's interval against the winner (paired where the sweeps allow).
     intervals: dict[Hashable, RatioInterval] = field(default_factory=dict)
-    # Who beat a finalist and the interval then (the leader of that moment); beaten stays beaten.
-    beaten_by: dict[Hashable, tuple[Hashable, RatioInterval]] = field(default_factory=dict)
+    # Who beat a finalist, the interval against it then, and by which rule ("2x" or "interval");
+    # beaten stays beaten.
+    beaten_by: dict[Hashable, tuple[Hashable, RatioInterval, str]] = field(default_factory=dict)
 
     @property
     def is_tie(self) -> bool:
@@ -188,12 +189,12 @@ class Confirmer:
                 # round: the slowest grows with every round (a 55-round leader's spikes kept a
                 # finalist 2.5-3x behind, with 5 rounds, open and in the tie when time ended).
                 status[c] = BEATEN
-                self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c))
+                self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c), "2x")
             elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
                 status[c] = BEATEN
-                self.result.beaten_by[c] = (lead, iv)
+                self.result.beaten_by[c] = (lead, iv, "interval")
             elif 1.0 / (1.0 + self.equivalence) < iv.lo and iv.hi < 1.0 + self.equivalence:
                 # Within the margin on both sides: a finalist whose interval reaches far below 1
                 # may be the faster one, which is not "equivalent" but still open.

@@ -44,13 +44,24 @@ def finalist_rows(conf: confirming.Confirmation) -> list[Finalist]:
             iv = conf.intervals.get(c)
             if iv is not None:
                 f.ratio, f.ci = iv.ratio, [iv.lo, iv.hi]
-            by = conf.beaten_by.get(c)
-            f.status = (f"beaten by {by[0]} ({by[1].lo:.3f}-{by[1].hi:.3f})" if by is not None and by[0] != win else
-                        "beaten" if c in conf.beaten else
+            f.status = (_beaten_text(conf, c) if c in conf.beaten else
                         "tie (within the equivalence margin)" if c in conf.equivalent else "tie (open)")
         out.append(f)
     out.sort(key=lambda f: (f.status != "winner", f.median if f.median is not None else float("inf"), f.label))
     return out + [Finalist(str(c), 0, None, status=f"failed: {r}") for c, r in conf.failed.items()]
+
+
+def _beaten_text(conf: confirming.Confirmation, c: object) -> str:
+    """Why a finalist is beaten: the 2x rule (its interval may be wide: few rounds) or an interval,
+    against the winner or against the leader of that moment."""
+    by = conf.beaten_by.get(c)
+    if by is None:
+        return "beaten"
+    who, iv, rule = by
+    name = "the winner" if who == conf.winner else str(who)
+    if rule == "2x":
+        return f"beaten: every round over {confirming.GROSS:g}x the median of {name}"
+    return "beaten" if who == conf.winner else f"beaten by {name} ({iv.lo:.3f}-{iv.hi:.3f})"
 
 
 def fill(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, w: Workload) -> None:

@@ -188,28 +188,36 @@ def pick_finalists(samples: dict[Hashable, list[float]], keep: int = DEFAULT_KEE
 READ_FORMAT_SPREAD = 3.0
 
 
+def _engine_group(c: Hashable) -> tuple[object, object]:
+    """(format, reader) of a read configuration; (format, None) otherwise."""
+    return getattr(c, "format", None), getattr(c, "reader", None)
+
+
 def pick_per_format(samples: dict[Hashable, list[float]], keep: int, band: float,
                     format_spread: float = READ_FORMAT_SPREAD) -> tuple[list[Hashable], list[Hashable]]:
-    """(finalists, the rest): every candidate within ``1 + band`` of **its own format's** best,
-    of every format whose best is within ``format_spread`` of the overall best; at most ``keep``,
-    nearest their format's best first (so a cap cuts every format's tail, not one format).
+    """(finalists, the rest): every candidate within ``1 + band`` of the best of **its own format
+    and reader**, of every such group whose best is within ``format_spread`` of the overall best;
+    at most ``keep``, nearest their group's best first (so a cap cuts every group's tail).
 
     For reads on a sample, whose times are mostly fixed costs: a band around the overall best
-    measures a candidate against the format with the lowest fixed cost (ORC's 10,000-row TPC-H Q6
-    took 3.4 ms, Feather's 6-7 ms; at full size Feather was 1.2x ahead), so the full-size winner
-    fell outside a 2.5x band in one run of two.  Within a format the fixed costs are alike."""
+    measures a candidate against the format and engine with the lowest fixed cost.  ORC's
+    10,000-row TPC-H Q6 took 3.4 ms, Feather's 6-7 ms, and at full size Feather was 1.2x ahead:
+    the full-size winner fell outside a 2.5x band in one run of two.  Banded per format, polars'
+    reads of Parquet (12-13 ms on the sample against DuckDB's 6-8 ms; at full size polars' were
+    the fastest, 19 ms against 25) fell out in one run of two.  Within a format and an engine the
+    fixed costs are alike, and the band compares compressions."""
     order = _ranked(samples)
     if not order:
         return [], []
     overall = min(samples[order[0]])
-    best_of: dict[object, float] = {}
+    best_of: dict[tuple[object, object], float] = {}
     for c in order:
-        best_of.setdefault(getattr(c, "format", None), min(samples[c]))
+        best_of.setdefault(_engine_group(c), min(samples[c]))
 
     def relative(c: Hashable) -> float:
-        return min(samples[c]) / best_of[getattr(c, "format", None)]
+        return min(samples[c]) / best_of[_engine_group(c)]
 
-    wanted = [c for c in order if best_of[getattr(c, "format", None)] <= format_spread * overall
+    wanted = [c for c in order if best_of[_engine_group(c)] <= format_spread * overall
               and relative(c) <= 1 + band]
     finalists = sorted(wanted, key=lambda c: (relative(c), str(c)))[:max(2, keep)]
     if len(finalists) < 2:
