@@ -28,8 +28,8 @@ different winners in 4 of 8 workloads; with 2x and at most 16, the full-size rou
 separate 10-15 near-equal finalists within the budget and the two runs' ties differed in
 membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``)
 and widen the band (``band``, ``keep``): :mod:`.screen_phase` lets one writer per (format,
-compression, reader) go on and sends the read workloads' configurations within 2.5x (at most 40)
-to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
+compression, reader) go on and sends the read workloads' configurations within 2.5x of their
+(format, reader) group's best (at most 40) to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """

@@ -115,9 +115,10 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
 # within 1.2x on the sample, 4x behind at full size); with a 50% band and at most 8, two runs sent
 # different near-equal subsets to confirmation and named different winners for Q1 and Q6.  A 2.5x
 # band around the overall best (at most 40) still cut the full-size winner in one run (ORC's sample
-# fixed cost is the lowest), so the band is per format (screen.pick_per_format): within 2.5x of
-# the format's own best, for formats within 3x of the overall best (at 2x Feather fell out of the
-# projection in one run: its best sample was over 2x ORC's, at full size it won by 2.5-3.7x).
+# fixed cost is the lowest), so the band is per format and reader (screen.pick_per_format):
+# within 2.5x of the group's own best, for groups within 3x of the overall best (at 2x Feather fell
+# out of the projection in one run: its best sample was over 2x ORC's, at full size it won by
+# 2.5-3.7x; per format alone, polars' Parquet reads fell out of Q6, see pick_per_format).
 # Full-size rounds of SF 0.1 lineitem take 20-500 ms, so 40 of them cost seconds, and the
 # Confirmer beats a finalist whose fastest round is over 2x another's median after two rounds.
 READ_QUALIFY_BAND = 1.5
