@@ -41,7 +41,7 @@ METHOD = [
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
     "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of the best "
-    "of its own format and reader, for every such group whose best is within {read_spread:g}x of the same reader's best on any format (at most {read_keep}, "
+    "of its own format and reader, for every such group whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
     "nearest their group's best first; only files whose full-size write projects within {read_write:.0%} of the budget, "
     "the others listed under Dropped): on the sample a read is mostly fixed costs and its order did not predict "
     "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "

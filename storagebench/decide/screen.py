@@ -196,32 +196,30 @@ def _engine_group(c: Hashable) -> tuple[object, object]:
 def pick_per_format(samples: dict[Hashable, list[float]], keep: int, band: float,
                     format_spread: float = READ_FORMAT_SPREAD) -> tuple[list[Hashable], list[Hashable]]:
     """(finalists, the rest): every candidate within ``1 + band`` of the best of **its own format
-    and reader**, of every such group whose best is within ``format_spread`` of the best of the
-    same reader (any format); at most ``keep``, nearest their group's best first (so a cap cuts
-    every group's tail).
+    and reader**, of every such group whose best is within ``format_spread`` of the overall best;
+    at most ``keep``, nearest their group's best first (so a cap cuts every group's tail).
 
     For reads on a sample, whose times are mostly fixed costs: a band around the overall best
     measures a candidate against the format and engine with the lowest fixed cost.  ORC's
     10,000-row TPC-H Q6 took 3.4 ms, Feather's 6-7 ms, and at full size Feather was 1.2x ahead:
     the full-size winner fell outside a 2.5x band in one run of two.  Banded per format, polars'
     reads of Parquet (12-13 ms on the sample against DuckDB's 6-8 ms; at full size polars' were
-    the fastest, 19 ms against 25) fell out in one run of two; and a group spread measured against
-    the overall best dropped every polars read of Parquet in another run (their best, 9-10 ms, was
-    over 3x ORC's 3 ms).  Within a format and an engine the fixed costs are alike, and the band
-    compares compressions; across formats, one engine's groups are compared with each other."""
+    the fastest, 19 ms against 25) fell out in one run of two.  Within a format and an engine the
+    fixed costs are alike, and the band compares compressions.  Tried and measured: comparing a
+    group with the same reader's best (not the overall best) let every pandas read in, the cap
+    cut near-winners, and a run ended with a 26-way full-export tie at 2.04 GB."""
     order = _ranked(samples)
     if not order:
         return [], []
+    overall = min(samples[order[0]])
     best_of: dict[tuple[object, object], float] = {}
-    reader_best: dict[object, float] = {}
     for c in order:
         best_of.setdefault(_engine_group(c), min(samples[c]))
-        reader_best.setdefault(_engine_group(c)[1], min(samples[c]))
 
     def relative(c: Hashable) -> float:
         return min(samples[c]) / best_of[_engine_group(c)]
 
-    wanted = [c for c in order if best_of[_engine_group(c)] <= format_spread * reader_best[_engine_group(c)[1]]
+    wanted = [c for c in order if best_of[_engine_group(c)] <= format_spread * overall
               and relative(c) <= 1 + band]
     finalists = sorted(wanted, key=lambda c: (relative(c), str(c)))[:max(2, keep)]
     if len(finalists) < 2:

@@ -119,10 +119,12 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
 # within 2.5x of the group's own best, for groups within 3x of the overall best (at 2x Feather fell
 # out of the projection in one run: its best sample was over 2x ORC's, at full size it won by
 # 2.5-3.7x; per format alone, polars' Parquet reads fell out of Q6, see pick_per_format).
-# Full-size rounds of SF 0.1 lineitem take 20-500 ms, so 40 of them cost seconds, and the
+# Full-size rounds of SF 0.1 lineitem take 20-500 ms, so 48 of them cost seconds, and the
 # Confirmer beats a finalist whose fastest round is over 2x another's median after two rounds.
 READ_QUALIFY_BAND = 1.5
-READ_QUALIFY_KEEP = 40
+# 48: per (format, reader) the query workloads' sets held 39-46 configurations in this session's
+# runs; at 40 the cap cut Feather lz4 read by pyarrow (a Q1 contender) in one of them.
+READ_QUALIFY_KEEP = 48
 
 
 def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
