@@ -29,7 +29,7 @@ separate 10-15 near-equal finalists within the budget and the two runs' ties dif
 membership (3 of 8 agreed).  So the caller may also narrow who is *eligible* (``eligible``)
 and widen the band (``band``, ``keep``): :mod:`.screen_phase` lets one writer per (format,
 compression, reader) go on and sends the read workloads' configurations within 2.5x of their
-(format, reader) group's best (at most 40) to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
+(format, reader) group's best (at most 48) to full size, where the Confirmer's first rounds drop the far ones.  A candidate that is a finalist nowhere is dropped: it loses
 beyond the band on every workload.  Candidates the caller knows lose values (fidelity) never reach
 this module.
 """
