@@ -116,14 +116,14 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
 # different near-equal subsets to confirmation and named different winners for Q1 and Q6.  A 2.5x
 # band around the overall best (at most 40) still cut the full-size winner in one run (ORC's sample
 # fixed cost is the lowest), so the band is per format and reader (screen.pick_per_format):
-# within 2.5x of the group's own best, for groups within 3x of the overall best (at 2x Feather fell
+# within 2.5x of the group's own best, for groups within 4x of the overall best (at 2x Feather fell
 # out of the projection in one run: its best sample was over 2x ORC's, at full size it won by
 # 2.5-3.7x; per format alone, polars' Parquet reads fell out of Q6, see pick_per_format).
 # Full-size rounds of SF 0.1 lineitem take 20-500 ms, so 48 of them cost seconds, and the
 # Confirmer beats a finalist whose fastest round is over 2x another's median after two rounds.
 READ_QUALIFY_BAND = 1.5
-# 48: per (format, reader) the query workloads' sets held 39-46 configurations in this session's
-# runs; at 40 the cap cut Feather lz4 read by pyarrow (a Q1 contender) in one of them.
+# 48: per (format, reader), within 4x, the query workloads' sets held 36-48 configurations when
+# replayed on eleven runs' samples; at 40 the cap cut Feather lz4 read by pyarrow (a Q1 contender).
 READ_QUALIFY_KEEP = 48
 
 
