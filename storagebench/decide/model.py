@@ -77,6 +77,8 @@ class Decision:
     data_size_bytes: float | None = None
     data_size_basis: str = ""
     sample_rows: int = 0
+    # "wide" or "narrow": which read-finalist rule screening used (screen_phase.WIDE_READS_MIN_CONFIRM_S)
+    read_finalists: str = ""
     method: list[str] = field(default_factory=list)
     workloads: list[WorkloadDecision] = field(default_factory=list)
     screening: list[dict[str, Any]] = field(default_factory=list)  # one row per configuration

@@ -19,7 +19,7 @@ from storagebench.decide.confirm_phase import confirm_target
 from storagebench.decide.context import DEFAULT_SAMPLE_ROWS, DecideOptions, TargetRun
 from storagebench.decide.model import Decision, WorkloadDecision
 from storagebench.decide.screen_phase import (PROBE_LIMIT, READ_QUALIFY_BAND, READ_QUALIFY_KEEP, READ_WRITE_LIMIT,
-                                              VERIFY_SHARE, screen_target)
+                                              VERIFY_SHARE, WIDE_READS_MIN_CONFIRM_S, screen_target)
 from storagebench.decide.stats import BOOTSTRAP_RESAMPLES
 from storagebench.decide.targets import TARGETS
 from storagebench.decide.workloads import Workload, select
@@ -40,11 +40,12 @@ METHOD = [
     "({sample_rows:,} evenly spaced rows), cheapest first (by the sample's fidelity read or write, so a "
     "screening slice that ends early cuts the slow tail; full-export's first round is that fidelity read); those within {refine_spread:g}x of the best (at most "
     "{refine_top}) then ran up to {refine_rounds} rounds each, interleaved. Ranked by fastest round (load "
-    "only adds time), the finalists of a read workload are every configuration within {read_band_x:g}x of the best "
+    "only adds time), when each target's confirmation has at least {wide_min:.0f} s (estimated from the budget; this run: "
+    "{read_mode}), the finalists of a read workload are every configuration within {read_band_x:g}x of the best "
     "of its own format and reader, for every such group whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
     "nearest their group's best first; only files whose full-size write projects within {read_write:.0%} of the budget, "
     "the others listed under Dropped): on the sample a read is mostly fixed costs and its order did not predict "
-    "the full-size one, so the first full-size rounds sort them (append stream: within {band_x:g}x, at most "
+    "the full-size one, so the first full-size rounds sort them (otherwise, and for append stream: within {band_x:g}x, at most "
     "{keep}, at least 2, plus, for each other format whose best is within {spread:g}x, its configurations within "
     "the band of that best, at most {format_keep}; archive bytes: within {det_band:.0%}, at most {det_keep}, other "
     "formats within {det_spread:g}x). For the read workloads only one writer per (format, compression, "
@@ -127,7 +128,8 @@ def _method(decision: Decision, rows: int) -> list[str]:
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
-        read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT, det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
+        read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT,
+        wide_min=WIDE_READS_MIN_CONFIRM_S, read_mode=f"{decision.read_finalists or 'wide'} set", det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 
@@ -141,7 +143,13 @@ def _decide_target(target_name: str, targets_left: int, opts: DecideOptions, bud
         if run.first:
             # Screening is the same work however many targets follow: a share of the whole run.
             screen_end = t0 + max(0.0, budget.remaining() - REPORT_RESERVE_S) * SCREEN_SHARE
-            screen_target(run, workloads, files, reads, screen_end)
+            # Each target's confirmation time, estimated now: the wide read set needs enough of it.
+            confirm_each = max(0.0, budget.remaining() - (screen_end - budget.clock()) - REPORT_RESERVE_S) / len(opts.targets)
+            wide = confirm_each >= WIDE_READS_MIN_CONFIRM_S
+            decision.read_finalists = "wide" if wide else "narrow"
+            run.say(f"read finalists: {'wide set' if wide else 'narrow set'} "
+                    f"(about {confirm_each:.0f} s of confirmation per target)")
+            screen_target(run, workloads, files, reads, screen_end, wide_reads=wide)
         else:
             run.say(f"confirming the contenders found on {opts.targets[0]}")
         decision.phases_s[f"{target_name}:screen"] = budget.clock() - t0
