@@ -55,9 +55,29 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     s3_rows = [r for r in rows if r["target"] == "s3" and r["workload"] == "full-export" and r["finalists"]]
     assert s3_rows and any(f["s3"] and f["s3"]["requests"] >= 1 for f in s3_rows[0]["finalists"])
     assert decision["elapsed_s"] <= 90 + 15  # the report and cleanup fit in the reserve
+    assert decision["read_finalists"] == "narrow", "two targets in 90 s: too little time for the wide read set"
     report = (out / "report.md").read_text()
     first_screen = report[: report.index("## Method")]
     assert "## Decision" in first_screen and archive["winner"] in first_screen
+
+
+def test_decide_sends_the_wide_read_set_when_the_budget_allows(tiny_csv, tmp_path):
+    """One target with a 300 s budget has about 148 s of confirmation: the read workloads send the
+    wide set (more than the narrow rule's at most 8), and every one of it is measured at full size
+    (a tiny file settles in seconds, so the run ends long before the budget)."""
+    out = tmp_path / "wide"
+    code = main(["decide", str(tiny_csv), "--budget", "300s", "--targets", "local", "--out", str(out),
+                 "--formats", "csv,parquet,feather", "--sample-rows", "500", "--workloads", "selective-filter"])
+    assert code == 0
+    decision = json.loads((out / "decision.json").read_text())
+    assert decision["read_finalists"] == "wide"
+    (row,) = decision["workloads"]
+    assert row["winner"] and ">" in row["winner"]
+    finalists = [f for f in row["finalists"] if not f["status"].startswith("failed")]
+    assert len(finalists) > 8, "the wide set: every (format, reader) group's near candidates"
+    assert all(f["rounds"] >= 1 for f in finalists), [f["label"] for f in finalists if not f["rounds"]]
+    readers = {f["label"].split(">")[1] for f in finalists}
+    assert len(readers) >= 3, readers
     assert (out / "report.html").read_text().count("<table") >= 3
 
 
