@@ -97,8 +97,7 @@ def screen_target(run: TargetRun, workloads: list[Workload], files: list[FileCon
         scr = screening.screen_workload(
             w.name, cands, lambda c, w=w: w.measure(bench, c, "sample", ds), budget,
             deadline=slice_end, deterministic=w.deterministic, first_rounds=first,
-            **({} if w.side == "write" else
-               dict(READ_QUALIFIERS, eligible=read_eligible) if wide_reads else dict(eligible=read_eligible)))
+            **({} if w.side == "write" else dict(READ_QUALIFIERS if wide_reads else {}, eligible=read_eligible)))
         run.screens[w.name] = scr
         for c, med in scr.medians().items():
             rows.setdefault(str(c), {"configuration": str(c), "target": run.target})[w.name] = med
@@ -161,8 +160,9 @@ def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
     return set(chosen.values()) | {c for c in samples if not isinstance(c, Configuration)}
 
 
-READ_QUALIFIERS: dict[str, Any] = dict(eligible=one_writer_per_read, band=READ_QUALIFY_BAND,
-                                       keep=READ_QUALIFY_KEEP, per_format=True)
+# The wide read set's screening options (eligibility, one reference-writer file per read, is
+# given for either set by the caller).
+READ_QUALIFIERS: dict[str, Any] = dict(band=READ_QUALIFY_BAND, keep=READ_QUALIFY_KEEP, per_format=True)
 # A read finalist's file is written at full size before its first round.  A read workload's
 # confirmation has about a sixth of the confirming time (30-40 s of a 5-minute run), so a file
 # whose full-size write projects past 5% of the budget (15 s: gzip JSON 26 s, Avro 18 s, measured)
