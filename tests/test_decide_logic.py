@@ -315,6 +315,7 @@ def test_beaten_stays_beaten_when_a_new_leader_had_slow_early_rounds():
     samples, sweeps = confirmer.result.samples, confirmer.sweeps
     samples.update({"old": [1.0] * 8, "loser": [1.3] * 8})
     sweeps.update({"old": list(range(1, 9)), "loser": list(range(1, 9))})
+    confirmer.sweep_block.update({k: k // 3 for k in range(1, 39)})  # slices of three sweeps
     lead, status, _ = confirmer.classify()
     assert lead == "old" and status["loser"] == confirming.BEATEN
     samples["new"] = [2.0] * 8 + [0.8] * 30  # slow while the loser ran, fast afterwards
