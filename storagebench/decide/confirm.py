@@ -346,12 +346,6 @@ class Confirmer:
         costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()]
         return min(costs, default=0.0)
 
-    def sweep_cost(self) -> float:
-        """Predicted seconds of one sweep of the finalists still wanted (each round's slowest so
-        far, or its estimate): a slice shorter than that would leave rounds unpaired."""
-        samples = self.result.samples
-        return sum(max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure())
-
     def rounds_total(self) -> int:
         return sum(len(v) for v in self.result.samples.values())
 

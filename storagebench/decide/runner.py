@@ -63,8 +63,8 @@ METHOD = [
     "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
     "Passes: a first pass gave every workload {first_pass} rounds per finalist; the time left (every "
-    "workload's unused share) then went round the still-open decisions in slices of {slice_s:g} s (at least one "
-    "sweep), so each decision's rounds are spread over the whole phase, with round limits {passes}.",
+    "workload's unused share) then went round the still-open decisions in slices of {slice_s:g} s (at least "
+    "one round), so each decision's rounds are spread over the whole phase, with round limits {passes}.",
     "Archive is decided on exact bytes on disk: every archive finalist is written once at full size "
     "(the files the read workloads then read), cheapest estimated write first; the smallest wins, a tie only on identical bytes. "
     "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against a file layout the selective filter "
