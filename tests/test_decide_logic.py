@@ -592,3 +592,47 @@ def test_later_passes_spread_each_workloads_rounds_over_the_phase():
     # interleaved: the first workload's later rounds did not all come before the second's
     assert min(later["second"]) < max(later["first"]) and min(later["first"]) < max(later["second"])
     assert len({first.sweep_block[k] for k in first.sweeps["p"]}) >= confirming.MIN_BLOCKS
+
+
+def test_read_write_limit_projects_the_sample_write_linearly():
+    """A 1,000-row probe slowed by warm-up flattens the fitted slope (the fitted estimate of an
+    Avro write then came under the limit in one run, and its never-measured finalists sat in the
+    tie); the limit uses the sample write scaled by rows, which does not depend on the probe."""
+    from types import SimpleNamespace
+
+    from storagebench.decide.bench import write_estimate
+    from storagebench.decide.configs import FileConfig
+    from storagebench.decide.screen_phase import READ_WRITE_LIMIT, AffordableFiles
+
+    avro, gzip_csv = FileConfig("avro", "none", "fastavro"), FileConfig("csv", "gzip", "pyarrow")
+    sample_write = {avro: 0.43, gzip_csv: 0.20}
+    bench = SimpleNamespace(
+        tables={"sample": SimpleNamespace(num_rows=10_000)},
+        probe_write={avro: (1_000, 0.35), gzip_csv: (1_000, 0.03)},
+        written=lambda fc, size: SimpleNamespace(write_seconds=sample_write[fc]))
+    decision = SimpleNamespace(dropped=[])
+    run = SimpleNamespace(bench=bench, budget=Budget(300.0), decision=decision,
+                          dataset=SimpleNamespace(rows=600_000))
+    affordable = AffordableFiles(run)
+    assert write_estimate(bench, avro, 60.0) < READ_WRITE_LIMIT * 300, "the fitted estimate would let it through"
+    assert not affordable(avro) and affordable(gzip_csv)
+    assert affordable(avro) is False and len(decision.dropped) == 1, "listed once"
+    assert decision.dropped[0]["configuration"] == "avro/none/fastavro (read workloads)"
+    assert "26 s" in decision.dropped[0]["reason"]
+
+
+def test_later_passes_reach_a_costly_first_round_and_go_on_to_the_next_level():
+    """The only finalist below a level's limit has a costly first round (a full-size write of
+    50 s): its slice grows to that cost instead of the level ending with nothing measured, and the
+    next levels still add rounds to the equal pair."""
+    from storagebench.decide import confirm_phase
+
+    clock = FakeClock()
+    budget = Budget(10_000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0, "w": 1.0}, cv=0.05, seed=3)
+    confirmer = confirming.Confirmer("w", ["a", "b", "w"], measure, estimates={"w": 50.0})
+    confirmer.run(budget, deadline=clock.now + 30.0, max_rounds=10)
+    assert calls["w"] == 0 and calls["a"] == 10, "the first pass could not afford w"
+    confirm_phase.later_passes([confirmer], budget, clock.now + 400.0)
+    assert calls["w"] >= 1
+    assert calls["a"] > 10, "the levels above 10 rounds were reached"

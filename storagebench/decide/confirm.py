@@ -340,10 +340,12 @@ class Confirmer:
         else:
             r.stopped = DECIDED
 
-    def next_cost(self) -> float:
-        """Predicted seconds of the cheapest round still wanted (0 when nothing is wanted)."""
+    def next_cost(self, max_rounds: int | None = None) -> float:
+        """Predicted seconds of the cheapest round still wanted, among the finalists below
+        ``max_rounds`` when given (0 when nothing is wanted)."""
         samples = self.result.samples
-        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()]
+        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()
+                 if max_rounds is None or len(samples[c]) < max_rounds]
         return min(costs, default=0.0)
 
     def rounds_total(self) -> int:

@@ -138,14 +138,18 @@ def later_passes(confirmers: list[Confirmer], budget: Budget, end: float,
                         return
                     c = confirmers[i]
                     before = c.rounds_total()
-                    # At least its cheapest round wanted; not a whole sweep: a sweep that holds a
-                    # finalist's first full-size write (20-30 s for Avro) made one slice take
-                    # the rest of a run's time (measured: the later passes ended at 10 rounds).
-                    slice_s = min(left, max(SLICE_SECONDS, c.next_cost()))
+                    # At least its cheapest round wanted at this level (a finalist already at
+                    # the level's limit is not measured in it); not a whole sweep: a sweep that
+                    # holds a finalist's first full-size write (20-30 s for Avro) made one slice
+                    # take the rest of a run's time.
+                    slice_s = min(left, max(SLICE_SECONDS, c.next_cost(max_rounds)))
                     touched[i] = c.run(budget, budget.clock() + slice_s, max_rounds=max_rounds)
                     measured |= c.rounds_total() > before
                 if not measured:
-                    return  # nothing still wanted fits in the time left
+                    # Nothing wanted below this level's limit fits in the time left; the next
+                    # level may still afford the cheap rounds of finalists already at this one
+                    # (returning here ended a run 90 s early, measured).
+                    break
         finally:
             if after is not None:
                 for i, conf in touched.items():

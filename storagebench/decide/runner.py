@@ -43,7 +43,7 @@ METHOD = [
     "only adds time), when each target's confirmation has at least {wide_min:.0f} s (estimated from the budget; this run: "
     "{read_mode}), the finalists of a read workload are every configuration within {read_band_x:g}x of the best "
     "of its own format and reader, for every such group whose best is within {read_spread:g}x of the overall best (at most {read_keep}, "
-    "nearest their group's best first; only files whose full-size write projects within {read_write:.0%} of the budget, "
+    "nearest their group's best first; only files whose sample write, scaled by rows, projects within {read_write:.0%} of the budget, "
     "the others listed under Dropped): on the sample a read is mostly fixed costs and its order did not predict "
     "the full-size one, so the first full-size rounds sort them (otherwise, and for append stream: within {band_x:g}x, at most "
     "{keep}, at least 2, plus, for each other format whose best is within {spread:g}x, its configurations within "
