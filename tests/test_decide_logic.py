@@ -315,7 +315,6 @@ def test_beaten_stays_beaten_when_a_new_leader_had_slow_early_rounds():
     samples, sweeps = confirmer.result.samples, confirmer.sweeps
     samples.update({"old": [1.0] * 8, "loser": [1.3] * 8})
     sweeps.update({"old": list(range(1, 9)), "loser": list(range(1, 9))})
-    confirmer.sweep_block.update({k: k // 3 for k in range(1, 39)})  # slices of three sweeps
     lead, status, _ = confirmer.classify()
     assert lead == "old" and status["loser"] == confirming.BEATEN
     samples["new"] = [2.0] * 8 + [0.8] * 30  # slow while the loser ran, fast afterwards
@@ -515,85 +514,6 @@ def test_point_lookup_layout_is_a_fixed_choice_among_the_filter_contenders():
     assert best_layout([]) == FALLBACK_LAYOUT
 
 
-# -- blocks of time: the ratio drifts between slices of a run ------------------------------------
-def test_block_interval_widens_when_the_ratio_drifts_between_blocks():
-    """Six blocks of 30 pairs whose ratio moves from block to block (1.02-1.12, as Q1's Feather
-    pair did between slices of one process): pairs resampled one by one give a narrow interval
-    that excludes the margin; resampling whole blocks does not."""
-    from storagebench.decide.stats import paired_ratio_interval
-
-    rng = np.random.default_rng(11)
-    drift = np.repeat([1.02, 1.12, 1.05, 1.10, 1.03, 1.11], 30)
-    other = drift * rng.lognormal(0.0, 0.03, drift.size)
-    best = np.ones(drift.size)
-    blocks = np.repeat(np.arange(6), 30).tolist()
-    single = paired_ratio_interval(best, other)
-    blocked = paired_ratio_interval(best, other, blocks=blocks)
-    assert single.lo > 1.05, "one by one, the pair looks beaten"
-    assert blocked.lo < 1.05 < blocked.hi
-    assert blocked.ratio == single.ratio
-
-
-def test_block_interval_is_never_narrower_than_over_single_pairs():
-    """Blocks whose means happen to agree: the block bootstrap alone would be the narrower."""
-    from storagebench.decide.stats import paired_ratio_interval
-
-    other = np.tile([0.9, 1.2, 1.0, 1.1, 0.95, 1.05], 4)  # every block holds the same values
-    best = np.ones(other.size)
-    single = paired_ratio_interval(best, other)
-    blocked = paired_ratio_interval(best, other, blocks=np.repeat(np.arange(4), 6).tolist())
-    assert blocked.lo <= single.lo and blocked.hi >= single.hi
-
-
-def test_confirmer_settles_nothing_before_min_blocks():
-    """A clear 30% gap, measured in one call with a fake clock that barely moves: one block only,
-    so the pair stays open however many rounds; later calls (slices) add blocks and settle it."""
-    clock = FakeClock()
-    budget = Budget(1000.0, clock=clock)
-    rng = np.random.default_rng(2)
-
-    def measure(c: str) -> float:
-        clock.now += 0.001
-        return {"a": 1.0, "b": 1.3}[c] * float(rng.lognormal(0.0, 0.02))
-
-    confirmer = confirming.Confirmer("w", ["a", "b"], measure)
-    first = confirmer.run(budget, max_rounds=20)
-    assert len({confirmer.sweep_block[k] for k in confirmer.sweeps["b"]}) == 1
-    assert first.stopped == confirming.ROUND_LIMIT and "b" in first.open
-    for _ in range(confirming.MIN_BLOCKS - 1):
-        conf = confirmer.run(budget, max_rounds=20 + 3 * (_ + 1))
-    assert conf.winner == "a" and "b" in conf.beaten and conf.stopped == confirming.DECIDED
-
-
-def test_later_passes_spread_each_workloads_rounds_over_the_phase():
-    """Two open workloads get slices in turn, so each one's rounds lie in several blocks spread over
-    the whole phase rather than in one burst after the other's."""
-    from storagebench.decide import confirm_phase
-
-    clock = FakeClock()
-    budget = Budget(10_000.0, clock=clock)
-    when: dict[str, list[float]] = {"first": [], "second": []}
-
-    def workload(name: str, seed: int):
-        measure, _ = synthetic(clock, {"p": 0.5, "q": 0.5}, cv=0.03, seed=seed)
-
-        def timed(c: str) -> float:
-            when[name].append(clock.now)
-            return measure(c)
-        return confirming.Confirmer(name, ["p", "q"], timed)
-
-    first, second = workload("first", 1), workload("second", 2)
-    for c in (first, second):
-        c.run(budget, max_rounds=confirm_phase.FIRST_PASS_ROUNDS)
-    start = clock.now
-    confirm_phase.later_passes([first, second], budget, start + 120.0)
-    later = {n: [t for t in v if t >= start] for n, v in when.items()}
-    assert later["first"] and later["second"]
-    # interleaved: the first workload's later rounds did not all come before the second's
-    assert min(later["second"]) < max(later["first"]) and min(later["first"]) < max(later["second"])
-    assert len({first.sweep_block[k] for k in first.sweeps["p"]}) >= confirming.MIN_BLOCKS
-
-
 def test_read_write_limit_projects_the_sample_write_linearly():
     """A 1,000-row probe slowed by warm-up flattens the fitted slope (the fitted estimate of an
     Avro write then came under the limit in one run, and its never-measured finalists sat in the
@@ -620,19 +540,3 @@ def test_read_write_limit_projects_the_sample_write_linearly():
     assert decision.dropped[0]["configuration"] == "avro/none/fastavro (read workloads)"
     assert "26 s" in decision.dropped[0]["reason"]
 
-
-def test_later_passes_reach_a_costly_first_round_and_go_on_to_the_next_level():
-    """The only finalist below a level's limit has a costly first round (a full-size write of
-    50 s): its slice grows to that cost instead of the level ending with nothing measured, and the
-    next levels still add rounds to the equal pair."""
-    from storagebench.decide import confirm_phase
-
-    clock = FakeClock()
-    budget = Budget(10_000.0, clock=clock)
-    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0, "w": 1.0}, cv=0.05, seed=3)
-    confirmer = confirming.Confirmer("w", ["a", "b", "w"], measure, estimates={"w": 50.0})
-    confirmer.run(budget, deadline=clock.now + 30.0, max_rounds=10)
-    assert calls["w"] == 0 and calls["a"] == 10, "the first pass could not afford w"
-    confirm_phase.later_passes([confirmer], budget, clock.now + 400.0)
-    assert calls["w"] >= 1
-    assert calls["a"] > 10, "the levels above 10 rounds were reached"

@@ -64,17 +64,6 @@ MIN_ROUNDS = 6
 GROSS = 2.0
 GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
 MAX_ROUNDS = 25
-# Blocks of time (see stats.py): a block is the sweeps of one call of Confirmer.run (a slice of
-# the later passes, which go round the open workloads) or BLOCK_SECONDS of one longer call.  An
-# interval settles nothing before its pairs span MIN_BLOCKS blocks: the ratio drifts between
-# slices of a run by more than its rounds within one slice suggest.
-BLOCK_SECONDS = 3.0
-MIN_BLOCKS = 3
-# Once a pair has many rounds, one more sweep barely moves its interval: the finalists still
-# wanted are re-judged every RECLASSIFY_SHARE x (fewest rounds among them) sweeps, not after
-# every sweep (each judgement is two bootstraps per open finalist, 20-30 ms at 300 rounds, as
-# long as a sweep of the finalists themselves).
-RECLASSIFY_SHARE = 0.1
 
 DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
 EQUIVALENT = "settled: the tied finalists' intervals lie within the equivalence margin"
@@ -132,14 +121,12 @@ class Confirmer:
 
     def __init__(self, workload: str, finalists: Sequence[Hashable], measure: Callable[[Hashable], float],
                  estimates: dict[Hashable, float] | None = None, min_rounds: int = MIN_ROUNDS,
-                 deterministic: bool = False, seed: int = 0, equivalence: float = EQUIVALENCE,
-                 min_blocks: int = MIN_BLOCKS):
+                 deterministic: bool = False, seed: int = 0, equivalence: float = EQUIVALENCE):
         self.finalists = list(dict.fromkeys(finalists))
         self.measure = measure
         self.estimates = estimates or {}
         self.deterministic = deterministic
         self.min_rounds = 1 if deterministic else min_rounds
-        self.min_blocks = 1 if deterministic else min_blocks
         self.seed = seed
         self.equivalence = equivalence
         self.result = Confirmation(workload, samples={c: [] for c in self.finalists})
@@ -148,38 +135,17 @@ class Confirmer:
         self.sweeps: dict[Hashable, list[int]] = {c: [] for c in self.finalists}
         self._sweep = 0
         self._rotation = 0
-        # The time block of every sweep (see BLOCK_SECONDS), and when the current block began.
-        self.sweep_block: dict[int, int] = {}
-        self._block = 0
-        self._block_started: float | None = None
-        self._intervals: dict[tuple[Hashable, Hashable, int, int], RatioInterval] = {}
-        self._wanted: tuple[int, list[Hashable]] | None = None  # (sweep judged at, finalists wanted)
 
     # -- classification ----------------------------------------------------------------------
-    def _pairs(self, lead: Hashable, other: Hashable) -> list[tuple[float, float, int]]:
-        """(lead's round, other's round, block) for every sweep in which both ran."""
+    def interval(self, lead: Hashable, other: Hashable) -> RatioInterval:
+        """``other``'s ratio to ``lead``: paired by sweep when at least ``min_rounds`` sweeps hold
+        both, else the ratio of medians with independent resampling."""
         samples, sweeps = self.result.samples, self.sweeps
         at = {k: v for k, v in zip(sweeps.get(lead, []), samples[lead])}
-        return [(at[k], v, self.sweep_block.get(k, 0))
-                for k, v in zip(sweeps.get(other, []), samples[other]) if k in at]
-
-    def blocks_shared(self, lead: Hashable, other: Hashable) -> int:
-        return len({p[2] for p in self._pairs(lead, other)})
-
-    def interval(self, lead: Hashable, other: Hashable) -> RatioInterval:
-        """``other``'s ratio to ``lead``: paired by sweep, whole blocks resampled, when at least
-        ``min_rounds`` sweeps hold both, else the ratio of medians with independent resampling.
-        Cached: a finalist no longer measured (beaten) keeps the same pairs with the same leader."""
-        samples = self.result.samples
-        pairs = self._pairs(lead, other)
-        paired = len(pairs) >= max(self.min_rounds, 2)
-        key = (lead, other, len(pairs), -1) if paired else (lead, other, len(samples[lead]), len(samples[other]))
-        if key not in self._intervals:
-            self._intervals[key] = (
-                paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed,
-                                      blocks=[p[2] for p in pairs]) if paired
-                else ratio_interval(samples[lead], samples[other], self.seed))
-        return self._intervals[key]
+        pairs = [(at[k], v) for k, v in zip(sweeps.get(other, []), samples[other]) if k in at]
+        if len(pairs) >= max(self.min_rounds, 2):
+            return paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed)
+        return ratio_interval(samples[lead], samples[other], self.seed)
 
     def leader(self) -> Hashable | None:
         """The lowest typical round among the finalists measured and not beaten."""
@@ -224,8 +190,7 @@ class Confirmer:
                 # finalist 2.5-3x behind, with 5 rounds, open and in the tie when time ended).
                 status[c] = BEATEN
                 self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c), "2x")
-            elif min(len(samples[lead]), len(samples[c])) < self.min_rounds or \
-                    self.blocks_shared(lead, c) < self.min_blocks:
+            elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
                 status[c] = BEATEN
@@ -255,25 +220,16 @@ class Confirmer:
             # Cheapest estimated write first: a budget that ends cuts the slowest, in every run.
             return sorted((c for c in samples if not samples[c]),
                           key=lambda c: (self.estimates.get(c, 0.0), _key(c)))
-        if self._wanted is not None:
-            judged, wanted = self._wanted
-            fewest = min((len(samples[c]) for c in wanted if c in samples), default=0)
-            if wanted and self._sweep - judged < int(RECLASSIFY_SHARE * fewest):
-                return [c for c in wanted if c in samples]
         lead, status, _ = self.classify()
         wanted = [c for c, s in status.items() if s == OPEN]
         if wanted and lead is not None:
             wanted.insert(0, lead)
-        wanted = [c for c in samples if c in wanted] if wanted else []
-        self._wanted = (self._sweep, wanted)
-        return wanted
+        return [c for c in samples if c in wanted] if wanted else []
 
     def run(self, budget: Budget, deadline: float | None = None, max_rounds: int = MAX_ROUNDS) -> Confirmation:
         """Add rounds until every pair is settled, ``max_rounds`` each, or time ends."""
         samples = self.result.samples
         stopped: str | None = None
-        self._block_started = None  # every call starts a block: calls are slices apart in time
-        self._wanted = None  # judged afresh: other finalists' rounds may have come in between
         while True:
             todo = self._to_measure()
             if not todo:
@@ -285,10 +241,6 @@ class Confirmer:
             k = self._rotation % len(todo) if not self.deterministic else 0
             self._rotation += 1
             self._sweep += 1
-            now = budget.clock()
-            if self._block_started is None or now - self._block_started >= BLOCK_SECONDS:
-                self._block, self._block_started = self._block + 1, now
-            self.sweep_block[self._sweep] = self._block
             measured = 0
             for cand in todo[k:] + todo[:k]:
                 predicted = max(samples[cand]) if samples[cand] else self.estimates.get(cand, 0.0)
@@ -340,21 +292,11 @@ class Confirmer:
         else:
             r.stopped = DECIDED
 
-    def next_cost(self, max_rounds: int | None = None) -> float:
-        """Predicted seconds of the cheapest round still wanted, among the finalists below
-        ``max_rounds`` when given (0 when nothing is wanted)."""
+    def next_cost(self) -> float:
+        """Predicted seconds of the cheapest round still wanted (0 when nothing is wanted)."""
         samples = self.result.samples
-        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()
-                 if max_rounds is None or len(samples[c]) < max_rounds]
+        costs = [max(samples[c]) if samples[c] else self.estimates.get(c, 0.0) for c in self._to_measure()]
         return min(costs, default=0.0)
-
-    def rounds_total(self) -> int:
-        return sum(len(v) for v in self.result.samples.values())
-
-    def wants(self, max_rounds: int) -> bool:
-        """Open, with a finalist still wanted that has fewer than ``max_rounds`` rounds."""
-        samples = self.result.samples
-        return self.open and any(len(samples[c]) < max_rounds for c in self._to_measure())
 
     @property
     def open(self) -> bool:
@@ -365,7 +307,7 @@ class Confirmer:
 def confirm(workload: str, finalists: Sequence[Hashable], measure: Callable[[Hashable], float],
             budget: Budget, deadline: float | None = None, estimates: dict[Hashable, float] | None = None,
             min_rounds: int = MIN_ROUNDS, max_rounds: int = MAX_ROUNDS, deterministic: bool = False,
-            seed: int = 0, equivalence: float = EQUIVALENCE, min_blocks: int = MIN_BLOCKS) -> Confirmation:
+            seed: int = 0, equivalence: float = EQUIVALENCE) -> Confirmation:
     """One pass of :class:`Confirmer` (see the module docstring for the rule)."""
     return Confirmer(workload, finalists, measure, estimates, min_rounds, deterministic, seed,
-                     equivalence, min_blocks).run(budget, deadline, max_rounds)
+                     equivalence).run(budget, deadline, max_rounds)

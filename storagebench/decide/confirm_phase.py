@@ -6,9 +6,8 @@ to half of what is left, since its full-size files are the ones the read workloa
 point lookup: its own setup and rounds).  So every workload is reached before any is deepened.
 Point lookup is kept for last (with a reserve of its own), because its file layout comes from the
 selective filter's final decision.  **Later passes** give what is left (the leftover of every earlier share) to the workloads whose
-decision is still open, round them in slices of a few seconds (so each workload's rounds are
-spread over the whole phase, each slice a block of its intervals), with a rising round limit
-(``PASS_ROUNDS``), until nothing is open or the target's time ends.  A :class:`~storagebench.decide.confirm.Confirmer`
+decision is still open, in equal shares, with a rising round limit (``PASS_ROUNDS``), until
+nothing is open or the target's time ends.  A :class:`~storagebench.decide.confirm.Confirmer`
 keeps its rounds between passes.
 
 Finalists: on the first target, the screened ones; on every other target, the first target's
@@ -43,8 +42,6 @@ LATER_TARGET_FINALISTS = 3
 # binding limit of a local run that ended 60 s early).
 FIRST_PASS_ROUNDS = 3  # enough for the gross (2x) shortcut; settling needs confirming.MIN_ROUNDS
 PASS_ROUNDS = (FIRST_PASS_ROUNDS, 10, 30, 100, 300)
-# The later passes go round the open workloads in slices this long (see later_passes).
-SLICE_SECONDS = confirming.BLOCK_SECONDS
 
 
 def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float) -> None:
@@ -116,44 +113,20 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
 
 def later_passes(confirmers: list[Confirmer], budget: Budget, end: float,
                  after: Callable[[int, confirming.Confirmation, int], None] | None = None) -> None:
-    """Give the time until ``end`` to the open confirmations, round the open ones in slices of
-    ``SLICE_SECONDS`` (at least the cheapest round each still wants), with the round limit rising
-    level by level (``PASS_ROUNDS``).
-
-    Slices, not one share per workload: a pair's ratio drifts with the machine's state over tens
-    of seconds (stats.py), so rounds spread over the whole confirmation average over more of it
-    than one burst does, and each slice is a block of the interval (confirm.BLOCK_SECONDS).
-    ``after(i, confirmation, level)`` is called once per confirmation measured in a level."""
+    """Give the time until ``end`` to the open confirmations: equal shares of what is left, in
+    order (unused time passes on), with the round limit rising pass by pass (``PASS_ROUNDS``)."""
     for max_rounds in PASS_ROUNDS[1:]:
-        touched: dict[int, confirming.Confirmation] = {}
-        try:
-            while budget.clock() < end:
-                still = [i for i, c in enumerate(confirmers) if c.wants(max_rounds)]
-                if not still:
-                    break
-                measured = False
-                for i in still:
-                    left = end - budget.clock()
-                    if left <= 0:
-                        return
-                    c = confirmers[i]
-                    before = c.rounds_total()
-                    # At least its cheapest round wanted at this level (a finalist already at
-                    # the level's limit is not measured in it); not a whole sweep: a sweep that
-                    # holds a finalist's first full-size write (20-30 s for Avro) made one slice
-                    # take the rest of a run's time.
-                    slice_s = min(left, max(SLICE_SECONDS, c.next_cost(max_rounds)))
-                    touched[i] = c.run(budget, budget.clock() + slice_s, max_rounds=max_rounds)
-                    measured |= c.rounds_total() > before
-                if not measured:
-                    # Nothing wanted below this level's limit fits in the time left; the next
-                    # level may still afford the cheap rounds of finalists already at this one
-                    # (returning here ended a run 90 s early, measured).
-                    break
-        finally:
+        still = [i for i, c in enumerate(confirmers) if c.open]
+        if not still or budget.clock() >= end:
+            return
+        for n, i in enumerate(still):
+            left = max(0.0, end - budget.clock())
+            # An equal share, but at least the cost of its next round when that still fits: equal
+            # shares smaller than one (S3) round each measured nothing at all.
+            share = min(left, max(left / (len(still) - n), confirmers[i].next_cost()))
+            conf = confirmers[i].run(budget, budget.clock() + share, max_rounds=max_rounds)
             if after is not None:
-                for i, conf in touched.items():
-                    after(i, conf, max_rounds)
+                after(i, conf, max_rounds)
 
 
 def _report(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, what: str = "") -> None:

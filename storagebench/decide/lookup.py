@@ -196,10 +196,6 @@ LOOKUP_MAX_ROUNDS = 100
 # Kept for the lookup while the later passes run: setup plus its rounds (measured 6-10 s in all
 # on SF 0.1 lineitem, local; moto on loopback).
 LOOKUP_RESERVE_S = 2 * LOOKUP_SETUP_S
-# The lookup's rounds run in one burst of a few seconds at the end (its layout comes from the
-# filter's final decision), so they cannot span the blocks of time the other workloads' intervals
-# need (confirm.MIN_BLOCKS); its gap has been 1.4-2.3x, far from the margin, in every run measured.
-LOOKUP_MIN_BLOCKS = 1
 
 
 def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[Configuration],
@@ -223,8 +219,7 @@ def decide_point_lookup(run: Any, w: Any, wd: Any, filter_contenders: Sequence[C
             wd.skipped = str(exc)
             return
         conf = confirming.confirm(w.name, lb.candidates, lb.measure, budget, deadline=deadline,
-                                  min_rounds=LOOKUP_MIN_ROUNDS, max_rounds=LOOKUP_MAX_ROUNDS, seed=run.opts.seed,
-                                  min_blocks=LOOKUP_MIN_BLOCKS)
+                                  min_rounds=LOOKUP_MIN_ROUNDS, max_rounds=LOOKUP_MAX_ROUNDS, seed=run.opts.seed)
         wd.stopped = conf.stopped
         if conf.winner is None:
             wd.skipped = "no lookup could be measured within the budget"

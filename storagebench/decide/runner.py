@@ -59,12 +59,12 @@ METHOD = [
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
     "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
     "rounds each when its fastest round is over {gross:g}x the median of any other finalist; it is tied when its whole interval lies "
-    "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. A beaten finalist stays beaten when the leader changes (the finalists table names who beat it). Intervals settle nothing before {min_rounds} rounds each, nor before the pairs span {min_blocks} blocks of time (point lookup: {lookup_blocks}): the ratio of two reads drifts with the machine's state over tens of seconds, so whole blocks (the rounds of one slice of a pass, at most {block_s:g} s) are resampled and the expansion counts blocks; the interval is never narrower than over single pairs. A winner is declared only when "
+    "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. A beaten finalist stays beaten when the leader changes (the finalists table names who beat it). Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
     "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
     "Passes: a first pass gave every workload {first_pass} rounds per finalist; the time left (every "
-    "workload's unused share) then went round the still-open decisions in slices of {slice_s:g} s (at least "
-    "one round), so each decision's rounds are spread over the whole phase, with round limits {passes}.",
+    "workload's unused share) then went to the still-open decisions in equal shares, with round limits "
+    "{passes}.",
     "Archive is decided on exact bytes on disk: every archive finalist is written once at full size "
     "(the files the read workloads then read), cheapest estimated write first; the smallest wins, a tie only on identical bytes. "
     "Point lookup confirms DynamoDB GetItem (moto, 127.0.0.1) against a file layout the selective filter "
@@ -118,15 +118,15 @@ def decide(opts: DecideOptions) -> Decision:
 
 
 def _method(decision: Decision, rows: int) -> list[str]:
-    from storagebench.decide.confirm_phase import LATER_TARGET_FINALISTS, PASS_ROUNDS, SLICE_SECONDS
-    from storagebench.decide.lookup import LOOKUP_MIN_BLOCKS, LOOKUP_MIN_ROUNDS
+    from storagebench.decide.confirm_phase import LATER_TARGET_FINALISTS, PASS_ROUNDS
+    from storagebench.decide.lookup import LOOKUP_MIN_ROUNDS
 
     values = dict(
         screen_rounds=screening.DEFAULT_ROUNDS, sample_rows=decision.sample_rows, refine_spread=screening.REFINE_SPREAD,
         refine_top=screening.REFINE_TOP, refine_rounds=screening.REFINE_ROUNDS, band_x=1 + screening.KEEP_BAND, det_band=screening.DETERMINISTIC_BAND, det_keep=screening.DETERMINISTIC_KEEP,
         keep=screening.DEFAULT_KEEP, spread=screening.FORMAT_SPREAD, format_keep=screening.FORMAT_KEEP, rows=rows, min_rounds=confirming.MIN_ROUNDS,
         resamples=BOOTSTRAP_RESAMPLES, equiv=confirming.EQUIVALENCE, equiv_hi=1 + confirming.EQUIVALENCE, equiv_lo=1 / (1 + confirming.EQUIVALENCE),
-        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], min_blocks=confirming.MIN_BLOCKS, block_s=confirming.BLOCK_SECONDS, slice_s=SLICE_SECONDS, lookup_blocks=LOOKUP_MIN_BLOCKS, passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
+        gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
         read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT,
         wide_min=WIDE_READS_MIN_CONFIRM_S, read_mode=f"{decision.read_finalists or 'wide'} set", det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)

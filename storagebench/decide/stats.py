@@ -13,16 +13,6 @@ the pair cancels it, which the independent resampling above cannot.  Measured on
 machine (TPC-H SF 0.1 lineitem, 30 interleaved full-size rounds, per-round CV 11-23%): the paired
 interval was 0.3-1.0x the width of the unpaired one (median 0.6x), e.g. analytic projection,
 Feather by pyarrow vs by polars: unpaired [0.831, 1.037], paired [0.895, 0.959].
-
-Blocks of pairs: the *ratio* itself drifts with the machine's state over tens of seconds (another
-tenant's load slows a memory-bound read more than a decompressing one).  Measured on this machine
-(TPC-H SF 0.1, 30 interleaved pairs per block, blocks about 20 s apart in one process): TPC-H Q1,
-Feather lz4 vs uncompressed read by pyarrow, gave 1.067, 1.132, 1.081 in three blocks, each with a
-95% interval about +-4% wide; the same pair over 19 decide runs ranged 0.999-1.099.  Pairs resampled
-one by one treat a run's hundreds of rounds as independent, so the interval shrank to +-2% around
-that run's ratio, and a pair near the margin was "beaten" in one run and a tie in the next.  With
-``blocks`` (the time slice each pair ran in), whole blocks are resampled and the expansion counts
-blocks, not pairs: the interval then says how far the ratio moved between slices of the run.
 """
 
 from __future__ import annotations
@@ -30,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Hashable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -79,12 +69,10 @@ def _safe_ratio(num: float, den: float) -> float:
 
 
 def paired_ratio_interval(best: Sequence[float], other: Sequence[float], seed: int = 0,
-                          resamples: int = BOOTSTRAP_RESAMPLES, confidence: float = CONFIDENCE,
-                          blocks: Sequence[Hashable] | None = None) -> RatioInterval:
+                          resamples: int = BOOTSTRAP_RESAMPLES, confidence: float = CONFIDENCE) -> RatioInterval:
     """Bootstrap interval of the ratio ``other[k] / best[k]`` over paired rounds, as a trimmed
     geometric mean (the pairs are resampled together, so what the two rounds of a pair shared
-    stays cancelled).  With ``blocks`` (the time block of each pair, see the module docstring),
-    whole blocks are resampled: pairs of one block share the machine's state of that time."""
+    stays cancelled)."""
     b = np.asarray(best, dtype=float)
     o = np.asarray(other, dtype=float)
     if len(b) != len(o) or len(b) == 0:
@@ -93,77 +81,24 @@ def paired_ratio_interval(best: Sequence[float], other: Sequence[float], seed: i
         return ratio_interval(b, o, seed, resamples, confidence)  # no logarithm of 0: unpaired
     logs = np.log(o) - np.log(b)
     rng = np.random.default_rng(seed)
+    boot = _trimmed_mean(logs[rng.integers(0, len(logs), (resamples, len(logs)))])
     centre = float(_trimmed_mean(logs[None, :])[0])
-    groups = _blocks(logs, blocks)
-    if groups is None:
-        boot = _trimmed_mean(logs[rng.integers(0, len(logs), (resamples, len(logs)))])
-        units = len(logs)
-    else:
-        boot = _block_resamples(groups, rng, resamples)
-        units = groups.shape[0]
     tail = (1 - confidence) / 2 * 100
     lo, hi = np.percentile(boot, [tail, 100 - tail])
     # Expanded percentile interval: a bootstrap of n values is too narrow for small n (it
     # resamples the observed spread, biased by (n-1)/n, and uses normal rather than t tails).
     # Widening by sqrt(n/(n-1)) * t(n-1)/z made an equal pair "beaten" after 12 rounds at CV 8%
-    # go from 1 run in 30 of a simulation to none.  With blocks, n is the number of blocks.
-    widen = _expansion(units, confidence)
+    # go from 1 run in 30 of a simulation to none.
+    widen = _expansion(len(logs), confidence)
     lo, hi = centre + (lo - centre) * widen, centre + (hi - centre) * widen
-    if groups is not None:
-        # Never narrower than the interval over single pairs: with a handful of blocks whose
-        # means happen to agree, the block bootstrap alone can be the narrower one by chance.
-        single = paired_ratio_interval(b, o, seed, resamples, confidence)
-        return RatioInterval(float(np.exp(centre)), min(float(np.exp(lo)), single.lo), max(float(np.exp(hi)), single.hi))
     return RatioInterval(float(np.exp(centre)), float(np.exp(lo)), float(np.exp(hi)))
-
-
-def _blocks(logs: np.ndarray, blocks: Sequence[Hashable] | None) -> np.ndarray | None:
-    """The log-ratios as a (blocks x longest block) array padded with NaN, in order of first
-    appearance; None without blocks or with fewer than two (nothing to resample between)."""
-    if blocks is None:
-        return None
-    if len(blocks) != len(logs):
-        raise ValueError("paired_ratio_interval needs one block per pair")
-    members: dict[Hashable, list[float]] = {}
-    for block, value in zip(blocks, logs):
-        members.setdefault(block, []).append(float(value))
-    if len(members) < 2:
-        return None
-    width = max(len(v) for v in members.values())
-    out = np.full((len(members), width), np.nan)
-    for i, values in enumerate(members.values()):
-        out[i, :len(values)] = values
-    return out
-
-
-def _block_resamples(groups: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
-    """The trimmed mean of each of ``resamples`` resamples of whole blocks (with replacement)."""
-    k, width = groups.shape
-    picked = groups[rng.integers(0, k, (resamples, k))].reshape(resamples, k * width)
-    return _trimmed_mean_nan(picked)
-
-
-def _trimmed_mean_nan(rows: np.ndarray) -> np.ndarray:
-    """:func:`_trimmed_mean` of each row's non-NaN values (rows of different lengths)."""
-    s = np.sort(rows, axis=1)  # NaN sorts last
-    n = np.sum(~np.isnan(rows), axis=1)
-    k = (n * TRIM).astype(int)
-    csum = np.concatenate([np.zeros((rows.shape[0], 1)), np.cumsum(np.nan_to_num(s), axis=1)], axis=1)
-    idx = np.arange(rows.shape[0])
-    return (csum[idx, n - k] - csum[idx, k]) / np.maximum(1, n - 2 * k)
-
-
-# Student's t 97.5% quantiles for 1-9 degrees of freedom (exact to 3 decimals); the
-# Cornish-Fisher expansion below is within 0.2% only from 5, and with blocks the count is small.
-_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
 def _expansion(n: int, confidence: float) -> float:
     if n < 3:
         return 1.0
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    t = _T975[n - 1] if abs(confidence - 0.95) < 1e-9 and n - 1 in _T975 else _t_quantile(z, n - 1)
-    return math.sqrt(n / (n - 1)) * t / z
+    return math.sqrt(n / (n - 1)) * _t_quantile(z, n - 1) / z
 
 
 def _t_quantile(z: float, dof: int) -> float:
