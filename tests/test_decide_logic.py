@@ -540,3 +540,40 @@ def test_read_write_limit_projects_the_sample_write_linearly():
     assert decision.dropped[0]["configuration"] == "avro/none/fastavro (read workloads)"
     assert "26 s" in decision.dropped[0]["reason"]
 
+
+
+def test_a_finalist_slow_for_one_spell_is_rejudged_in_the_next_pass():
+    """Its first rounds are 6x slow (a spell, as Feather's uncompressed reads in two runs): the
+    2x rule beats it in that pass only; the next pass gives it a round, it is fast, and it ends
+    equal to the other (neither is beaten) instead of losing for good."""
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    rng = np.random.default_rng(8)
+    rounds = {"spell": 0, "steady": 0}
+
+    def measure(c: str) -> float:
+        rounds[c] += 1
+        slow = 6.0 if c == "spell" and rounds[c] <= 2 else 1.0
+        value = slow * float(rng.lognormal(0.0, 0.02))
+        clock.now += value
+        return value
+
+    confirmer = confirming.Confirmer("w", ["spell", "steady"], measure)
+    first = confirmer.run(budget, max_rounds=3)
+    assert "spell" in first.beaten and first.beaten_by["spell"][2] == confirming.GROSS_ONE_PASS
+    assert rounds["spell"] == 2, "beaten in the pass: no third round"
+    second = confirmer.run(budget, max_rounds=40)
+    assert "spell" not in second.beaten and "spell" not in confirmer.result.beaten_by
+    assert {second.winner, *second.tie_with} == {"spell", "steady"}
+
+
+def test_a_true_gross_loser_gets_one_round_in_the_next_pass_then_stays_beaten():
+    clock = FakeClock()
+    budget = Budget(1000.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.0, "slow": 3.0}, cv=0.02, seed=4)
+    confirmer = confirming.Confirmer("w", ["a", "b", "slow"], measure)
+    confirmer.run(budget, max_rounds=3)
+    assert calls["slow"] == confirming.GROSS_ROUNDS
+    final = confirmer.run(budget, max_rounds=30)
+    assert calls["slow"] == confirming.GROSS_ROUNDS + 1, "one round in the second pass, then no more"
+    assert confirmer.result.beaten_by["slow"][2] == "2x" and "slow" in final.beaten
