@@ -22,9 +22,7 @@ One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* rou
 rounds each is beaten before ``min_rounds`` (a 19 s ORC read
 on S3 beside a 2.5 s Feather read need not be repeated); load only ever adds time, so a shared
 machine cannot make every round of one finalist take twice another's typical round by chance
-more than rarely.  A spell of slow reads of one file can, though (see ``GROSS_ONE_PASS``), so a
-finalist whose rounds all come from one pass is beaten for that pass only: the next pass gives it
-one round and judges it again from all its rounds.
+more than rarely.
 
 Why this makes two runs agree: a pair is settled only when its interval sits wholly on one side of
 the margin, so noise has to move a whole 95% interval across it, not a point estimate; a pair whose
@@ -65,12 +63,6 @@ EQUIVALENCE = 0.05
 MIN_ROUNDS = 6
 GROSS = 2.0
 GROSS_ROUNDS = 2  # a first round alone may carry an engine's warm-up (measured: 6x on polars' first full read)
-# The 2x rule beats a finalist for good only when its rounds come from two passes (calls of
-# Confirmer.run) at least; with rounds from one pass it is beaten for that pass only and gets one
-# round in the next.  Reads of a file can be slow for a spell: Feather uncompressed read by
-# pyarrow took 119 and 136 ms in both its first full-export rounds of two runs (15-19 ms in the
-# others), was beaten by the 2x rule, and the runs named another winner.
-GROSS_ONE_PASS = "2x, one pass"
 MAX_ROUNDS = 25
 
 DECIDED = "decided: every other finalist's interval lies above 1 + the equivalence margin"
@@ -143,9 +135,6 @@ class Confirmer:
         self.sweeps: dict[Hashable, list[int]] = {c: [] for c in self.finalists}
         self._sweep = 0
         self._rotation = 0
-        # The passes (calls of run) each finalist has rounds from, and the current pass.
-        self.calls: dict[Hashable, set[int]] = {c: set() for c in self.finalists}
-        self._call = 0
 
     # -- classification ----------------------------------------------------------------------
     def interval(self, lead: Hashable, other: Hashable) -> RatioInterval:
@@ -179,17 +168,14 @@ class Confirmer:
             if lead is None or not samples[c]:
                 status[c] = OPEN
                 continue
-            by = self.result.beaten_by.get(c)
-            # Beaten for good, or by the 2x rule in this same pass (a later pass re-judges it).
-            still_beaten = by is not None and (by[2] != GROSS_ONE_PASS or self._call in self.calls.get(c, ()))
-            if not final and still_beaten and not self.deterministic:
+            if not final and c in self.result.beaten_by and not self.deterministic:
                 status[c] = BEATEN
                 continue
             iv = self.interval(lead, c)
             intervals[c] = iv
             if self.deterministic:
                 status[c] = BEATEN if iv.ratio > 1.0 else TIED
-            elif still_beaten:
+            elif c in self.result.beaten_by:
                 # Beaten stays beaten (by a leader of its time, which the leader now is no slower
                 # than): re-judged against a new leader from old rounds, 17 beaten Q1 finalists
                 # were reopened late in a run (the new leader's early rounds were its slowest), and
@@ -202,15 +188,8 @@ class Confirmer:
                 # tie reopened 16 finalists with 20 s left).  Against its median, not its slowest
                 # round: the slowest grows with every round (a 55-round leader's spikes kept a
                 # finalist 2.5-3x behind, with 5 rounds, open and in the tie when time ended).
-                passes = self.calls.get(c, set())
-                if len(passes) < 2 and passes and self._call not in passes:
-                    # Beaten in an earlier pass only: one round in this one first (GROSS_ONE_PASS).
-                    status[c] = OPEN
-                    self.result.beaten_by.pop(c, None)
-                else:
-                    status[c] = BEATEN
-                    self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c),
-                                                "2x" if len(passes) >= 2 else GROSS_ONE_PASS)
+                status[c] = BEATEN
+                self.result.beaten_by[c] = (far, iv if far == lead else self.interval(far, c), "2x")
             elif min(len(samples[lead]), len(samples[c])) < self.min_rounds:
                 status[c] = OPEN
             elif iv.lo > 1.0 + self.equivalence:
@@ -251,7 +230,6 @@ class Confirmer:
         """Add rounds until every pair is settled, ``max_rounds`` each, or time ends."""
         samples = self.result.samples
         stopped: str | None = None
-        self._call += 1
         while True:
             todo = self._to_measure()
             if not todo:
@@ -273,7 +251,6 @@ class Confirmer:
                     continue
                 try:
                     samples[cand].append(self.measure(cand))
-                    self.calls[cand].add(self._call)
                     self.sweeps[cand].append(self._sweep)
                     measured += 1
                 except CandidateFailed as exc:

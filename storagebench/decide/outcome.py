@@ -59,9 +59,8 @@ def _beaten_text(conf: confirming.Confirmation, c: object) -> str:
         return "beaten"
     who, iv, rule = by
     name = "the winner" if who == conf.winner else str(who)
-    if rule in ("2x", confirming.GROSS_ONE_PASS):
-        once = " (in one pass: time ended before the next)" if rule == confirming.GROSS_ONE_PASS else ""
-        return f"beaten: every round over {confirming.GROSS:g}x the median of {name}{once}"
+    if rule == "2x":
+        return f"beaten: every round over {confirming.GROSS:g}x the median of {name}"
     return "beaten" if who == conf.winner else f"beaten by {name} ({iv.lo:.3f}-{iv.hi:.3f})"
 
 
