@@ -540,3 +540,14 @@ def test_read_write_limit_projects_the_sample_write_linearly():
     assert decision.dropped[0]["configuration"] == "avro/none/fastavro (read workloads)"
     assert "26 s" in decision.dropped[0]["reason"]
 
+
+
+def test_method_names_the_read_set_only_when_screening_chose_one():
+    from storagebench.decide.model import Decision
+    from storagebench.decide.runner import _method
+
+    decision = Decision(dataset={}, targets=["local"], budget_s=300.0)
+    assert any("no read set chosen, screening did not run" in m for m in _method(decision, 1_000))
+    decision.read_finalists = "narrow"
+    text = " ".join(_method(decision, 1_000))
+    assert "this run: narrow set" in text and "wide set" not in text

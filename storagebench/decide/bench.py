@@ -191,6 +191,13 @@ class Bench:
 WRITE_ESTIMATE_MARGIN = 1.5
 
 
+def linear_write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
+    """Seconds of the full-size write, the sample write scaled by rows.  It scales the sample's
+    fixed cost too, so it errs high where that cost is large; unlike :func:`write_estimate` it does
+    not depend on the probe write."""
+    return bench.written(fc, "sample").write_seconds * scale
+
+
 def write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
     """Seconds of the full-size write.  Scaling the sample write by rows also scales its fixed
     cost (under load the sample write of a gzip CSV projected 30 s and kept archive finalists from
@@ -199,7 +206,7 @@ def write_estimate(bench: Bench, fc: FileConfig, scale: float) -> float:
     below the sample write nor above the linear projection."""
     sample = bench.written(fc, "sample")
     n_sample = bench.tables["sample"].num_rows
-    linear = sample.write_seconds * scale
+    linear = linear_write_estimate(bench, fc, scale)
     probe = bench.probe_write.get(fc)
     if probe is None or n_sample <= probe[0]:
         return linear

@@ -129,7 +129,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         gross=confirming.GROSS, gross_rounds=confirming.GROSS_ROUNDS, first_pass=PASS_ROUNDS[0], passes=" / ".join(map(str, PASS_ROUNDS[1:])), lookup_min=LOOKUP_MIN_ROUNDS,
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
         read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT,
-        wide_min=WIDE_READS_MIN_CONFIRM_S, read_mode=f"{decision.read_finalists or 'wide'} set", det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
+        wide_min=WIDE_READS_MIN_CONFIRM_S, read_mode=f"{decision.read_finalists} set" if decision.read_finalists else "no read set chosen, screening did not run", det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
     return [m.format(**values) for m in METHOD]
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import formats
 from storagebench.decide import screen as screening
+from storagebench.decide.bench import linear_write_estimate
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.context import TargetRun
 from storagebench.decide.screen import CandidateFailed
@@ -175,7 +176,8 @@ class AffordableFiles:
     its sample write?  Asked only for the files the read workloads would confirm; each file that
     does not fit is listed under Dropped once.
 
-    Linear, not the confirmation's fitted estimate (:func:`storagebench.decide.bench.write_estimate`): the fitted one takes
+    Linear (:func:`~storagebench.decide.bench.linear_write_estimate`), not the confirmation's fitted
+    estimate (:func:`~storagebench.decide.bench.write_estimate`): the fitted one takes
     its slope from the 1,000-row probe write, whose warm-up varies, so Avro files (full-size writes
     measured at 31-34 s) projected under 15 s in one run of about eight, went on as read finalists,
     never fitted a round, and stayed in the tie unmeasured.  The linear projection (Avro 26-37 s,
@@ -190,7 +192,7 @@ class AffordableFiles:
         if fc not in self.known:
             budget = self.run.budget
             try:
-                seconds = self.run.bench.written(fc, "sample").write_seconds * self.scale
+                seconds = linear_write_estimate(self.run.bench, fc, self.scale)
             except CandidateFailed:
                 seconds = 0.0  # no sample file: its reads were not measured either
             self.known[fc] = seconds <= READ_WRITE_LIMIT * budget.seconds
