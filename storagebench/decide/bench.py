@@ -14,6 +14,7 @@ written schema (a reader of the file, not of our table, TRAPS.md), through
 
 from __future__ import annotations
 
+import resource
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -53,6 +54,11 @@ def row_group_rows(rows: int) -> int:
     return max(1_000, rows // 10)
 
 
+def minor_faults() -> int:
+    """Minor page faults of this process so far (every thread: engines read on pools)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:160] if text else ''}"
@@ -71,6 +77,11 @@ class Bench:
         # them and full-export takes the fidelity read as its first round.
         self.sample_read_seconds: dict[Configuration, float] = {}
         self.probe_write: dict[FileConfig, tuple[int, float]] = {}
+        # Minor page faults of the process during each read, per (workload, configuration, size): a read
+        # that gets fresh pages from the kernel on every call is several times slower than one
+        # the allocator serves from memory it kept (measured: an uncompressed Feather read of
+        # 96 MB, 20 ms without faults, 90 ms with 24,318), so the report shows the count.
+        self.read_faults: dict[tuple[str, Configuration, str], list[int]] = {}
 
     # -- untimed preparation -------------------------------------------------------------------
     def prepared(self, fmt: str, size: str) -> tuple[pa.Table, list[Conversion]]:
@@ -139,19 +150,23 @@ class Bench:
         """Seconds of each full-size file's write (the estimate of the same write elsewhere)."""
         return {fc: w.write_seconds for (fc, size), w in self._files.items() if size == "full" and isinstance(w, Written)}
 
-    def time_read(self, cfg: Configuration, size: str, request: ReadRequest,
+    def time_read(self, workload: str, cfg: Configuration, size: str, request: ReadRequest,
                   post: Callable[[pa.Table], pa.Table] | None = None) -> tuple[float, Any]:
-        """Seconds of one read (and ``post`` on its Arrow result); the result for checks."""
+        """Seconds of one read (and ``post`` on its Arrow result); the result for checks.  The
+        process's minor page faults during the read go to ``read_faults`` under ``workload``."""
         codec = formats.get_codec(cfg.format)
         written = self.written(cfg.file, size)
         try:
+            faults_before = minor_faults()  # outside the timed region: one getrusage call each
             started = time.perf_counter()
             result = codec.read(written.location, cfg.reader, request)
             if post is not None:
                 result = post(codec.to_arrow(result))
             seconds = time.perf_counter() - started
+            faults = minor_faults() - faults_before
         except Exception as exc:
             raise CandidateFailed(f"{cfg.reader} cannot do this read: {short(exc)}") from None
+        self.read_faults.setdefault((workload, cfg, size), []).append(faults)
         return seconds, result
 
     # -- fidelity --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class Finalist:
     ci: list[float] | None = None
     status: str = ""  # "winner", "tie", "beaten", "failed: ..."
     s3: dict[str, Any] | None = None
+    page_faults: float | None = None  # median minor page faults of the process per full-size read
 
 
 @dataclass

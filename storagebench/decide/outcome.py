@@ -93,8 +93,11 @@ def fill(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, w:
         objects = max(1, math.ceil(wd.bytes_at_size / OBJECT_BYTES))
         wd.usd_month_at_size = costs.s3_storage_month(wd.bytes_at_size, objects, "STANDARD").usd_month
     wd.finalists = finalist_rows(conf)
+    by_label = {str(c): c for c in conf.samples}
+    for f in wd.finalists:
+        faults = bench.read_faults.get((w.name, by_label.get(f.label), "full"))
+        f.page_faults = median(faults) if faults else None
     if run.target == "s3" and w.side == "read":
-        by_label = {str(c): c for c in conf.samples}
         for f in wd.finalists:
             f.s3 = counted.get(f.label)
             if f.rounds and f.s3 is None and f.label in by_label:

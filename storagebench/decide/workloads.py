@@ -92,7 +92,7 @@ class Read(Workload):
     def measure(self, bench: Bench, cand: Configuration, size: str, dataset: Dataset) -> float:
         request = self.request_for(dataset)
         assert request is not None
-        seconds, result = bench.time_read(cand, size, request)
+        seconds, result = bench.time_read(self.name, cand, size, request)
         if (cand, size) not in self._checked:
             self._check(bench, cand, size, request, result)
             self._checked.add((cand, size))
@@ -136,7 +136,7 @@ class QueryWorkload(Workload):
     def measure(self, bench: Bench, cand: Configuration, size: str, dataset: Dataset) -> float:
         q = self.query
         assert q is not None
-        seconds, answer = bench.time_read(cand, size, self.request(), post=lambda t: arrow_answer(t, q))
+        seconds, answer = bench.time_read(self.name, cand, size, self.request(), post=lambda t: arrow_answer(t, q))
         if (cand, size) not in self._checked:
             if size not in self._answers:
                 self._answers[size] = answers.normalise(arrow_answer(bench.tables[size], q), q)
