@@ -52,6 +52,10 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     assert archive["usd_month_at_size"] > 0
     read = next(r for k, r in decided.items() if k[0] == "full-export")
     assert ">" in read["winner"]
+    # every measured read finalist has its page-fault count; archive (no read) has none
+    measured = [f for f in read["finalists"] if f["rounds"]]
+    assert measured and all(isinstance(f["page_faults"], (int, float)) and f["page_faults"] >= 0 for f in measured)
+    assert all(f["page_faults"] is None for f in archive["finalists"])
     s3_rows = [r for r in rows if r["target"] == "s3" and r["workload"] == "full-export" and r["finalists"]]
     assert s3_rows and any(f["s3"] and f["s3"]["requests"] >= 1 for f in s3_rows[0]["finalists"])
     assert decision["elapsed_s"] <= 90 + 15  # the report and cleanup fit in the reserve
@@ -59,6 +63,7 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     report = (out / "report.md").read_text()
     first_screen = report[: report.index("## Method")]
     assert "## Decision" in first_screen and archive["winner"] in first_screen
+    assert "page faults per read" in report
 
 
 def test_decide_sends_the_wide_read_set_when_the_budget_allows(tiny_csv, tmp_path):

@@ -146,15 +146,18 @@ def one_writer_per_read(samples: dict[Any, list[float]]) -> set[Any]:
     file).  The writer is still chosen where it matters, by the write workloads (archive bytes,
     append stream); every writer's reads stay measured on the sample and listed in the report."""
     chosen: dict[tuple[str, str, str], Any] = {}
+    writer_order: dict[str, list[str]] = {}  # the format's writers, reference first
+
+    def rank(x: Configuration) -> tuple[int, str]:
+        if x.format not in writer_order:
+            writer_order[x.format] = [w.name for w in formats.get_codec(x.format).writers()]
+        order = writer_order[x.format]
+        return (order.index(x.file.writer) if x.file.writer in order else len(order), str(x))
+
     for c in samples:
         if not (isinstance(c, Configuration) and samples[c]):
             continue
         key = (c.format, c.file.compression, c.reader)
-        order = [w.name for w in formats.get_codec(c.format).writers()]
-
-        def rank(x: Configuration) -> tuple[int, str]:
-            return (order.index(x.file.writer) if x.file.writer in order else len(order), str(x))
-
         if key not in chosen or rank(c) < rank(chosen[key]):
             chosen[key] = c
     return set(chosen.values()) | {c for c in samples if not isinstance(c, Configuration)}
