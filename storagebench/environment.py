@@ -11,7 +11,9 @@ import importlib.metadata
 import os
 import platform
 import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 LIBRARIES = ("pyarrow", "pandas", "numpy", "fastparquet", "fastavro", "cramjam", "boto3",
              "botocore", "s3fs", "fsspec", "aiobotocore", "moto", "pytest-benchmark", "psutil",
@@ -64,3 +66,57 @@ def engine_threads() -> dict[str, object]:
     except Exception:  # DuckDB missing: recorded as such
         out["duckdb"] = None
     return out
+
+
+class RunConditions:
+    """How busy the machine was while a run ran, from counters read at its start and end.
+
+    Two runs of the same benchmark can disagree because the machine changed under them, not the
+    code: another process took CPU (``other_cpu_share``: busy CPU time of the whole machine
+    minus this process's, over the run's CPU capacity) or the hypervisor did (``steal_share``:
+    time a virtual CPU was ready but the host ran something else; 0 on bare metal).  Recording
+    both lets a reader tell the two apart.  Counters are psutil's (``/proc/stat`` on Linux).
+    """
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self._started = time.monotonic()
+        self._machine = psutil.cpu_times()
+        self._own = self._own_cpu()
+        self._load = os.getloadavg()
+
+    def _own_cpu(self) -> float:
+        t = self._process.cpu_times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    @staticmethod
+    def _busy(t: object) -> float:
+        # Everything but idle and iowait; steal is the host's, counted apart.
+        return sum(v for k, v in t._asdict().items() if k not in ("idle", "iowait", "steal", "guest", "guest_nice"))
+
+    def finish(self) -> dict[str, float | None]:
+        import psutil
+
+        wall = max(1e-9, time.monotonic() - self._started)
+        now = psutil.cpu_times()
+        capacity = wall * (psutil.cpu_count() or 1)
+        other = self._busy(now) - self._busy(self._machine) - (self._own_cpu() - self._own)
+        steal = getattr(now, "steal", None)
+        return {
+            "wall_s": wall,
+            "other_cpu_share": max(0.0, other) / capacity,
+            "steal_share": (steal - self._machine.steal) / capacity if steal is not None else None,
+            "load_avg_1min_start": self._load[0],
+            "load_avg_1min_end": os.getloadavg()[0],
+        }
+
+
+def conditions_text(c: dict[str, Any]) -> str:
+    """:meth:`RunConditions.finish`'s record in one line: other processes' CPU, the hypervisor's
+    steal, the load average."""
+    steal = c.get("steal_share")
+    return (f"other processes {c['other_cpu_share']:.0%} of CPU, "
+            + (f"hypervisor steal {steal:.1%}, " if steal is not None else "hypervisor steal not available, ")
+            + f"load average {c['load_avg_1min_start']:.2f} at the start, {c['load_avg_1min_end']:.2f} at the end")

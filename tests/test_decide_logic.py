@@ -294,18 +294,37 @@ def test_a_gross_loser_stays_beaten_when_the_leader_has_a_slow_round():
     against the leader alone the loser would be reopened and need min_rounds again."""
     confirmer = confirming.Confirmer("w", ["lead", "steady", "slow"], lambda c: 0.0)
     confirmer.result.samples.update({"lead": [1.0, 1.0, 2.0], "steady": [1.3, 1.3, 1.3], "slow": [2.7, 2.8, 2.9]})
+    confirmer.sweeps.update({c: [1, 2, 3] for c in ("lead", "steady", "slow")})
     lead, status, _ = confirmer.classify()
     assert lead == "lead" and status["slow"] == confirming.BEATEN
     assert status["steady"] == confirming.OPEN  # near the leader: only intervals may settle it
 
 
 def test_a_gross_loser_is_beaten_despite_the_others_spikes():
-    """The others' slowest rounds grow with their rounds (spikes); the 2x rule looks at their
-    median, so a finalist 2.5x behind with few rounds is not left open when time ends."""
+    """The others' slowest rounds grow with their rounds (spikes); the 2x rule compares rounds of
+    the same sweep, so a spike outside the sweeps the finalist ran in does not keep a finalist
+    2.5x behind open when time ends."""
     confirmer = confirming.Confirmer("w", ["lead", "slow"], lambda c: 0.0)
     confirmer.result.samples.update({"lead": [1.0] * 20 + [5.0], "slow": [2.5, 2.6, 2.7]})
+    confirmer.sweeps.update({"lead": list(range(1, 22)), "slow": [1, 2, 3]})
     _, status, _ = confirmer.classify()
     assert status["slow"] == confirming.BEATEN
+
+
+def test_a_burst_that_slows_a_whole_sweep_does_not_make_a_gross_loser():
+    """Two rounds of a finalist fell in a burst of load that slowed the other finalist's rounds of
+    the same sweeps as well: 90 ms against a quiet median of 27 ms is over 2x, but against the
+    rounds beside it (60 ms) it is 1.5x; it stays open for the interval rule."""
+    confirmer = confirming.Confirmer("w", ["quiet", "burst"], lambda c: 0.0)
+    confirmer.result.samples.update({"quiet": [0.060, 0.061] + [0.027] * 6, "burst": [0.090, 0.091]})
+    confirmer.sweeps.update({"quiet": list(range(1, 9)), "burst": [1, 2]})
+    assert min(confirmer.result.samples["burst"]) > confirming.GROSS * 0.027, "the unpaired rule would drop it"
+    _, status, _ = confirmer.classify()
+    assert status["burst"] == confirming.OPEN and "burst" not in confirmer.result.beaten_by
+    # the same two rounds beside quiet rounds of the other are a gross loss
+    confirmer.result.samples["quiet"] = [0.027] * 8
+    _, status, _ = confirmer.classify()
+    assert status["burst"] == confirming.BEATEN and confirmer.result.beaten_by["burst"][2] == "2x"
 
 
 def test_beaten_stays_beaten_when_a_new_leader_had_slow_early_rounds():
@@ -551,3 +570,61 @@ def test_method_names_the_read_set_only_when_screening_chose_one():
     decision.read_finalists = "narrow"
     text = " ".join(_method(decision, 1_000))
     assert "this run: narrow set" in text and "wide set" not in text
+
+
+def test_compare_prints_the_machine_under_each_run(tmp_path, capsys):
+    import json
+
+    from storagebench.cli import main
+
+    quiet = {"wall_s": 200.0, "other_cpu_share": 0.01, "steal_share": 0.0,
+             "load_avg_1min_start": 0.1, "load_avg_1min_end": 1.1}
+    busy = {**quiet, "other_cpu_share": 0.45, "steal_share": 0.125}
+    for name, cond in (("a", quiet), ("b", busy)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "decision.json").write_text(json.dumps({**_decision([("archive", "p", [], None)]),
+                                                                   "conditions": cond}))
+    assert main(["decide-compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert "machine during A: other processes 1% of CPU, hypervisor steal 0.0%" in out
+    assert "machine during B: other processes 45% of CPU, hypervisor steal 12.5%" in out
+
+
+def test_run_conditions_separate_other_processes_from_this_one_and_the_host(monkeypatch):
+    """Machine busy time minus this process's is the others'; steal is the host's, apart."""
+    from types import SimpleNamespace
+
+    import psutil
+
+    from storagebench import environment
+
+    from collections import namedtuple
+
+    times = namedtuple("scputimes", "user nice system idle iowait irq softirq steal guest guest_nice")
+
+    def machine(user, system, idle, steal):
+        return times(user, 0.0, system, idle, 0.0, 0.0, 0.0, steal, 0.0, 0.0)
+
+    def own(user, system):
+        return SimpleNamespace(user=user, system=system, children_user=0.0, children_system=0.0)
+
+    readings = iter([(0.0, machine(100.0, 20.0, 500.0, 5.0), own(1.0, 0.5), (0.5, 0, 0)),
+                     (10.0, machine(112.0, 22.0, 505.0, 7.0), own(8.0, 1.5), (1.5, 0, 0))])
+    state: dict = {}
+
+    def advance():
+        state["t"], state["m"], state["own"], state["load"] = next(readings)
+
+    advance()
+    monkeypatch.setattr(environment.time, "monotonic", lambda: state["t"])
+    monkeypatch.setattr(psutil, "cpu_times", lambda: state["m"])
+    monkeypatch.setattr(psutil, "cpu_count", lambda: 2)
+    monkeypatch.setattr(psutil, "Process", lambda: SimpleNamespace(cpu_times=lambda: state["own"]))
+    monkeypatch.setattr(environment.os, "getloadavg", lambda: state["load"])
+    conditions = environment.RunConditions()
+    advance()
+    c = conditions.finish()
+    # 10 s on 2 CPUs = 20 CPU-s; the machine was busy 14 s, this process 8 s of it -> 6 s others
+    assert c["other_cpu_share"] == pytest.approx(6.0 / 20.0)
+    assert c["steal_share"] == pytest.approx(2.0 / 20.0)
+    assert (c["load_avg_1min_start"], c["load_avg_1min_end"]) == (0.5, 1.5)

@@ -64,6 +64,9 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     first_screen = report[: report.index("## Method")]
     assert "## Decision" in first_screen and archive["winner"] in first_screen
     assert "page faults per read" in report
+    cond = decision["conditions"]
+    assert 0 <= cond["other_cpu_share"] <= 1 and cond["wall_s"] > 0
+    assert "machine during the run" in report
 
 
 def test_decide_sends_the_wide_read_set_when_the_budget_allows(tiny_csv, tmp_path):

@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
     budget = Budget(parse_duration(args.budget))  # first: every later step is inside the budget
     from storagebench import costs, environment
+
+    conditions = environment.RunConditions()
     from storagebench.decide.report import write_report
     from storagebench.decide.runner import DecideOptions, decide
     from storagebench.decide.targets import TARGETS
@@ -144,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
     opts = DecideOptions(ds, basis, basis_text, budget_s, targets, workloads, formats_, data_size,
                          args.sample_rows, args.seed, say, budget)
     decision = decide(opts)
+    decision.conditions = conditions.finish()
     decision.environment = {"commit": environment.git_commit(), **{
         k: v for k, v in environment.library_versions().items() if v}}
     paths = write_report(decision, out)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from formats.base import StorageBenchInputError
+from storagebench import environment
 
 SAME_WINNER, SAME_TIE, DIFFER, NOT_DECIDED = "same winner", "same tie", "differ", "not decided"
 
@@ -116,8 +117,14 @@ def render(rows: list[LineComparison]) -> str:
 
 
 def run(a: str, b: str) -> int:
-    rows = compare(load(a), load(b))
+    da, db = load(a), load(b)
+    rows = compare(da, db)
     print(render(rows))
+    # The machine under each run: a disagreement between a quiet run and a busy one may be the
+    # machine's, not the data's.
+    for name, d in (("A", da), ("B", db)):
+        if d.get("conditions"):
+            print(f"machine during {name}: {environment.conditions_text(d['conditions'])}")
     return 0 if all(r.agrees for r in rows if r.verdict != NOT_DECIDED) else 1
 
 

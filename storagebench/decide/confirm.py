@@ -17,12 +17,11 @@ widening the interval (measured: paired intervals were a median 0.6x as wide).
   (whatever the point ratio, the difference is within 5% either way): a tie, settled;
 * **open**: otherwise, or fewer than ``min_rounds`` rounds each.
 
-One shortcut saves full-size rounds nobody needs: a finalist whose *fastest* round is more than
-``GROSS`` (2x) the *median* of any other finalist (the leader or not) after ``GROSS_ROUNDS`` (2)
-rounds each is beaten before ``min_rounds`` (a 19 s ORC read
-on S3 beside a 2.5 s Feather read need not be repeated); load only ever adds time, so a shared
-machine cannot make every round of one finalist take twice another's typical round by chance
-more than rarely.
+One shortcut saves full-size rounds nobody needs: a finalist whose round took more than ``GROSS``
+(2x) the round of any other finalist (the leader or not) *in the same sweep*, in every one of at
+least ``GROSS_ROUNDS`` (2) sweeps they shared, is beaten before ``min_rounds`` (a 19 s ORC read
+on S3 beside a 2.5 s Feather read need not be repeated).  Paired by sweep, so a burst of load
+that slows both rounds of a sweep does not make one look twice the other.
 
 Why this makes two runs agree: a pair is settled only when its interval sits wholly on one side of
 the margin, so noise has to move a whole 95% interval across it, not a point estimate; a pair whose
@@ -84,6 +83,9 @@ class Confirmation:
     tie_with: list[Hashable] = field(default_factory=list)
     interval: RatioInterval | None = None
     samples: dict[Hashable, list[float]] = field(default_factory=dict)
+    # The sweep each round ran in, parallel to samples[c]: rounds of two finalists from the same
+    # sweep are a pair (see the module docstring).
+    sweeps: dict[Hashable, list[int]] = field(default_factory=dict)
     beaten: dict[Hashable, RatioInterval] = field(default_factory=dict)
     equivalent: dict[Hashable, RatioInterval] = field(default_factory=dict)
     open: list[Hashable] = field(default_factory=list)
@@ -129,10 +131,9 @@ class Confirmer:
         self.min_rounds = 1 if deterministic else min_rounds
         self.seed = seed
         self.equivalence = equivalence
-        self.result = Confirmation(workload, samples={c: [] for c in self.finalists})
-        # The sweep each round ran in, parallel to result.samples[c]: rounds of two finalists
-        # from the same sweep are a pair (see the module docstring).
-        self.sweeps: dict[Hashable, list[int]] = {c: [] for c in self.finalists}
+        self.result = Confirmation(workload, samples={c: [] for c in self.finalists},
+                                   sweeps={c: [] for c in self.finalists})
+        self.sweeps = self.result.sweeps
         self._sweep = 0
         self._rotation = 0
 
@@ -204,14 +205,29 @@ class Confirmer:
         return lead, status, intervals
 
     def _grossly_behind(self, c: Hashable) -> Hashable | None:
-        """A finalist whose median ``c``'s fastest round exceeds ``GROSS`` times (both measured
-        ``GROSS_ROUNDS`` times at least), or None."""
-        samples = self.result.samples
-        if len(samples[c]) < GROSS_ROUNDS:
+        """A finalist that beat ``c`` by more than ``GROSS`` times in every sweep both ran in (at
+        least ``GROSS_ROUNDS`` such sweeps), or None.
+
+        Paired, like the intervals: a round of ``c`` is compared with the other finalist's round
+        of the same sweep (run back to back with it), not with that finalist's median over the
+        whole run.  Why: a burst of another process slows every read for a few seconds; when
+        ``c``'s first two rounds fell in one, the unpaired rule (``c``'s fastest round over 2x
+        the other's median) dropped ``c`` for good, although the other finalist's rounds in the
+        same sweeps were slowed as well (measured: Feather uncompressed read by pyarrow, 17-25 ms
+        in quiet runs, had two rounds of 91 ms while a test ran beside it and was dropped from
+        full export, which Parquet read by polars then won).  A spike of the other finalist in
+        one shared sweep only defers ``c`` to the interval rule after ``min_rounds``."""
+        samples, sweeps = self.result.samples, self.result.sweeps
+        mine = dict(zip(sweeps.get(c, []), samples[c]))
+        if len(mine) < GROSS_ROUNDS:
             return None
-        fastest = min(samples[c])
-        return next((f for f in samples if f != c and len(samples[f]) >= GROSS_ROUNDS
-                     and fastest > GROSS * median(samples[f])), None)
+        for f in samples:
+            if f == c:
+                continue
+            pairs = [(mine[k], v) for k, v in zip(sweeps.get(f, []), samples[f]) if k in mine]
+            if len(pairs) >= GROSS_ROUNDS and all(own > GROSS * other for own, other in pairs):
+                return f
+        return None
 
     # -- measuring -----------------------------------------------------------------------------
     def _to_measure(self) -> list[Hashable]:

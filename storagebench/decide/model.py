@@ -27,6 +27,10 @@ class Finalist:
     status: str = ""  # "winner", "tie", "beaten", "failed: ..."
     s3: dict[str, Any] | None = None
     page_faults: float | None = None  # median minor page faults of the process per full-size read
+    # Every full-size round (seconds, or bytes for archive) and the sweep it ran in: rounds of
+    # two finalists with the same sweep number ran back to back and are compared as a pair.
+    rounds_s: list[float] = field(default_factory=list)
+    sweeps: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +89,9 @@ class Decision:
     screening: list[dict[str, Any]] = field(default_factory=list)  # one row per configuration
     dropped: list[dict[str, str]] = field(default_factory=list)  # lossy / unavailable, with reasons
     environment: dict[str, Any] = field(default_factory=dict)
+    # How busy the machine was during the run (environment.RunConditions): other processes' CPU
+    # share, the hypervisor's steal share, load average at start and end.
+    conditions: dict[str, Any] = field(default_factory=dict)
     excluded: set[str] = field(default_factory=set, repr=False)  # labels dropped on any target
 
     def as_json(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def finalist_rows(conf: confirming.Confirmation) -> list[Finalist]:
         if not values:
             out.append(Finalist(str(c), 0, None, status="tie: the budget ended before its first full-size round"))
             continue
-        f = Finalist(str(c), len(values), median(values))
+        f = Finalist(str(c), len(values), median(values), rounds_s=list(values), sweeps=list(conf.sweeps.get(c, [])))
         if c == win:
             f.status, f.ratio, f.ci = "winner", 1.0, [1.0, 1.0]
         else:
@@ -60,7 +60,7 @@ def _beaten_text(conf: confirming.Confirmation, c: object) -> str:
     who, iv, rule = by
     name = "the winner" if who == conf.winner else str(who)
     if rule == "2x":
-        return f"beaten: every round over {confirming.GROSS:g}x the median of {name}"
+        return f"beaten: every round over {confirming.GROSS:g}x the round of {name} in the same sweep"
     return "beaten" if who == conf.winner else f"beaten by {name} ({iv.lo:.3f}-{iv.hi:.3f})"
 
 

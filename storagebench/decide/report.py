@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from storagebench import environment
 from storagebench.decide import confirm as confirming
 from storagebench.decide.model import Decision, WorkloadDecision
 from storagebench.report import fmt
@@ -131,8 +132,12 @@ def run_section(d: Decision) -> SectionOutput:
     t.rows += [["data", f"{d.dataset['description']} — {d.dataset['origin']}"],
                ["budget", f"{d.budget_s:.0f} s; used {d.elapsed_s:.1f} s"]]
     t.rows += [[f"time: {k}", f"{v:.1f} s"] for k, v in d.phases_s.items()]
+    c = d.conditions
+    if c:
+        t.rows.append(["machine during the run", environment.conditions_text(c)])
     t.rows += [[k, str(v)] for k, v in d.environment.items()]
     return SectionOutput("run", "Run", [t])
+
 
 
 def sections(d: Decision) -> list[SectionOutput]:

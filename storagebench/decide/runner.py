@@ -58,7 +58,7 @@ METHOD = [
     "cancels out (the ratio of medians, resampled independently, until {min_rounds} paired sweeps exist). Practical equivalence margin: {equiv:.0%} (a smaller "
     "win is a tie in practice). A finalist is beaten when its whole interval lies above "
     "{equiv_hi:.2f} (the interval excludes 1 and the margin exceeds {equiv:.0%}), or after {gross_rounds} "
-    "rounds each when its fastest round is over {gross:g}x the median of any other finalist; it is tied when its whole interval lies "
+    "shared sweeps when in every one its round took over {gross:g}x the round of another finalist in the same sweep; it is tied when its whole interval lies "
     "between {equiv_lo:.2f} and {equiv_hi:.2f}; otherwise it is open and gets more rounds. A beaten finalist stays beaten when the leader changes (the finalists table names who beat it). Intervals settle nothing before {min_rounds} rounds each. A winner is declared only when "
     "every other finalist is beaten; a tie names the leader and, in label order, "
     "every finalist not beaten.",
