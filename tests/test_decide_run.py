@@ -55,7 +55,8 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     # every measured read finalist has its page-fault count; archive (no read) has none
     measured = [f for f in read["finalists"] if f["rounds"]]
     assert measured and all(isinstance(f["page_faults"], (int, float)) and f["page_faults"] >= 0 for f in measured)
-    assert all(f["page_faults"] is None for f in archive["finalists"])
+    assert all(isinstance(f["disk_read_kib"], (int, float)) and f["disk_read_kib"] >= 0 for f in measured)
+    assert all(f["page_faults"] is None and f["disk_read_kib"] is None for f in archive["finalists"])
     s3_rows = [r for r in rows if r["target"] == "s3" and r["workload"] == "full-export" and r["finalists"]]
     assert s3_rows and any(f["s3"] and f["s3"]["requests"] >= 1 for f in s3_rows[0]["finalists"])
     assert decision["elapsed_s"] <= 90 + 15  # the report and cleanup fit in the reserve
@@ -63,7 +64,7 @@ def test_decide_end_to_end_local_and_s3(tiny_csv, tmp_path, capsys):
     report = (out / "report.md").read_text()
     first_screen = report[: report.index("## Method")]
     assert "## Decision" in first_screen and archive["winner"] in first_screen
-    assert "page faults per read" in report
+    assert "page faults per read" in report and "KiB from disk per read" in report
     cond = decision["conditions"]
     assert 0 <= cond["other_cpu_share"] <= 1 and cond["wall_s"] > 0
     assert "machine during the run" in report

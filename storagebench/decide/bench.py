@@ -54,9 +54,11 @@ def row_group_rows(rows: int) -> int:
     return max(1_000, rows // 10)
 
 
-def minor_faults() -> int:
-    """Minor page faults of this process so far (every thread: engines read on pools)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+def io_counters() -> tuple[int, int]:
+    """(minor page faults, 512-byte blocks read from storage) of this process so far, every
+    thread (engines read on pools).  A read served by the page cache adds no blocks."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_minflt, usage.ru_inblock
 
 
 def short(exc: BaseException) -> str:
@@ -77,11 +79,13 @@ class Bench:
         # them and full-export takes the fidelity read as its first round.
         self.sample_read_seconds: dict[Configuration, float] = {}
         self.probe_write: dict[FileConfig, tuple[int, float]] = {}
-        # Minor page faults of the process during each read, per (workload, configuration, size): a read
-        # that gets fresh pages from the kernel on every call is several times slower than one
-        # the allocator serves from memory it kept (measured: an uncompressed Feather read of
-        # 96 MB, 20 ms without faults, 90 ms with 24,318), so the report shows the count.
+        # Minor page faults and blocks read from storage during each read, per (workload,
+        # configuration, size): a read that gets fresh pages from the kernel on every call is
+        # several times slower than one the allocator serves from memory it kept (measured: an
+        # uncompressed Feather read of 96 MB, 20 ms without faults, 90 ms with 24,318), and one
+        # whose file left the page cache waits for the disk, so the report shows both.
         self.read_faults: dict[tuple[str, Configuration, str], list[int]] = {}
+        self.read_blocks: dict[tuple[str, Configuration, str], list[int]] = {}
 
     # -- untimed preparation -------------------------------------------------------------------
     def prepared(self, fmt: str, size: str) -> tuple[pa.Table, list[Conversion]]:
@@ -153,20 +157,22 @@ class Bench:
     def time_read(self, workload: str, cfg: Configuration, size: str, request: ReadRequest,
                   post: Callable[[pa.Table], pa.Table] | None = None) -> tuple[float, Any]:
         """Seconds of one read (and ``post`` on its Arrow result); the result for checks.  The
-        process's minor page faults during the read go to ``read_faults`` under ``workload``."""
+        process's minor page faults and blocks read from storage during the read go to
+        ``read_faults`` and ``read_blocks`` under ``workload``."""
         codec = formats.get_codec(cfg.format)
         written = self.written(cfg.file, size)
         try:
-            faults_before = minor_faults()  # outside the timed region: one getrusage call each
+            before = io_counters()  # outside the timed region: one getrusage call each
             started = time.perf_counter()
             result = codec.read(written.location, cfg.reader, request)
             if post is not None:
                 result = post(codec.to_arrow(result))
             seconds = time.perf_counter() - started
-            faults = minor_faults() - faults_before
+            after = io_counters()
         except Exception as exc:
             raise CandidateFailed(f"{cfg.reader} cannot do this read: {short(exc)}") from None
-        self.read_faults.setdefault((workload, cfg, size), []).append(faults)
+        self.read_faults.setdefault((workload, cfg, size), []).append(after[0] - before[0])
+        self.read_blocks.setdefault((workload, cfg, size), []).append(after[1] - before[1])
         return seconds, result
 
     # -- fidelity --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Finalist:
     status: str = ""  # "winner", "tie", "beaten", "failed: ..."
     s3: dict[str, Any] | None = None
     page_faults: float | None = None  # median minor page faults of the process per full-size read
+    disk_read_kib: float | None = None  # median KiB read from storage (not the page cache) per full-size read
     # Every full-size round (seconds, or bytes for archive) and the sweep it ran in: rounds of
     # two finalists with the same sweep number ran back to back and are compared as a pair.
     rounds_s: list[float] = field(default_factory=list)

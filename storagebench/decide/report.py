@@ -71,7 +71,7 @@ def finalists_section(d: Decision) -> SectionOutput:
         has_faults = any(f.page_faults is not None for f in wd.finalists)
         cols = ["configuration", "status", "rounds", "median", "ratio to winner [95% CI]"]
         if has_faults:
-            cols.append("page faults per read")
+            cols += ["page faults per read", "KiB from disk per read"]
         if has_s3:
             cols += ["S3 requests", "S3 bytes fetched", "amplification (fetched/object)",
                      "modelled in-region", "$ per million reads"]
@@ -80,7 +80,8 @@ def finalists_section(d: Decision) -> SectionOutput:
             ci = f"{f.ratio:.3f}x [{f.ci[0]:.3f}, {f.ci[1]:.3f}]" if f.ratio is not None and f.ci else "-"
             row = [f"`{f.label}`", f.status, f.rounds, _value(wd, f.median), ci]
             if has_faults:
-                row.append(f"{f.page_faults:,.0f}" if f.page_faults is not None else "-")
+                row += [f"{f.page_faults:,.0f}" if f.page_faults is not None else "-",
+                        f"{f.disk_read_kib:,.0f}" if f.disk_read_kib is not None else "-"]
             if has_s3:
                 s = f.s3 or {}
                 row += [s.get("requests", "-"), fmt.bytes_(s.get("get_bytes")), fmt.ratio(s.get("amplification_vs_object")),
@@ -92,7 +93,9 @@ def finalists_section(d: Decision) -> SectionOutput:
                            "full-size read (counted outside the timed region). Memory the allocator kept is reused "
                            "without faults; fresh pages from the kernel cost a fault each (4 KiB), and a read that "
                            "takes thousands is slowed by them (measured: a 96 MB uncompressed Feather read, 20 ms "
-                           "without faults, 90 ms with 24,318). Readers that map the file take one fault per page read.")
+                           "without faults, 90 ms with 24,318). Readers that map the file take one fault per page read. "
+                           "KiB from disk: what the read fetched from storage rather than the page cache (0 when "
+                           "the file was cached).")
         if wd.screen_failed:
             t.notes.append("Failed in screening: " + "; ".join(f"`{k}`: {v}" for k, v in list(wd.screen_failed.items())[:6])
                            + (f" (+{len(wd.screen_failed) - 6} more)" if len(wd.screen_failed) > 6 else ""))
