@@ -142,7 +142,6 @@ def run_section(d: Decision) -> SectionOutput:
     return SectionOutput("run", "Run", [t])
 
 
-
 def sections(d: Decision) -> list[SectionOutput]:
     return [decision_section(d), method_section(d), finalists_section(d), screening_section(d),
             dropped_section(d), run_section(d)]
