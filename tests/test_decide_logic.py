@@ -628,3 +628,30 @@ def test_run_conditions_separate_other_processes_from_this_one_and_the_host(monk
     assert c["other_cpu_share"] == pytest.approx(6.0 / 20.0)
     assert c["steal_share"] == pytest.approx(2.0 / 20.0)
     assert (c["load_avg_1min_start"], c["load_avg_1min_end"]) == (0.5, 1.5)
+
+
+def test_an_estimate_is_asked_again_so_a_file_written_since_costs_nothing():
+    """A finalist's first-round estimate included writing its file (25 s, more than a later pass
+    has); once another finalist of the same file wrote it, the estimate drops to the read alone
+    and the finalist is measured instead of staying in the tie unmeasured."""
+    clock = FakeClock()
+    budget = Budget(100.0, clock=clock)
+    measure, calls = synthetic(clock, {"a": 1.0, "b": 1.2, "sibling": 1.1}, cv=0.01)
+    written = {"file": False}
+
+    def measure_and_write(c: str) -> float:
+        written["file"] = written["file"] or c == "a"  # "a" and "sibling" read the same file
+        return measure(c)
+
+    def estimate(c: str) -> float:
+        return 1.1 + (0.0 if written["file"] else 25.0) if c == "sibling" else 1.0
+
+    confirmer = confirming.Confirmer("w", ["a", "b", "sibling"], measure_and_write, estimate)
+    confirmer.run(budget, deadline=10.0, max_rounds=3)
+    assert calls["sibling"] >= 1, "measured once its file existed"
+    frozen = confirming.Confirmer("w", ["a", "b", "sibling"], measure_and_write,
+                                  {"a": 1.0, "b": 1.0, "sibling": 26.1})
+    clock.now, written["file"] = 0.0, False
+    calls["sibling"] = 0
+    frozen.run(Budget(100.0, clock=clock), deadline=10.0, max_rounds=3)
+    assert calls["sibling"] == 0, "a fixed estimate never fits the pass: the case this guards against"

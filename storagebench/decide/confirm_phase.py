@@ -18,6 +18,8 @@ configurations still in question rather than on ones local disk already beat by 
 
 from __future__ import annotations
 
+import functools
+
 from typing import Callable, Hashable
 
 from storagebench.decide import confirm as confirming
@@ -78,7 +80,8 @@ def confirm_target(run: TargetRun, workloads: list[Workload], target_end: float)
         # ~50 s slice overran a 5-minute run by 23 s): 3x is an assumed safety margin.
         factor = 1.0 if run.first else OTHER_TARGET_ESTIMATE_FACTOR
         scale = ds.rows / max(1, run.bench.tables["sample"].num_rows)
-        estimates = {c: _estimate(run, w, c, scr, scale) * factor for c in finalists}
+        # Asked again before each round: a file another finalist has written since costs no write.
+        estimates = functools.partial(_scaled_estimate, run, w, scr, scale, factor)
         confirmer = Confirmer(w.name, finalists, lambda c, w=w: w.measure(run.bench, c, "full", ds),
                               estimates, deterministic=w.deterministic, seed=run.opts.seed)
         conf = confirmer.run(budget, deadline, max_rounds=PASS_ROUNDS[0])
@@ -159,6 +162,11 @@ def _finalists(run: TargetRun, w: Workload, wd: WorkloadDecision) -> list[Hashab
         median(first.samples[c]) if first.samples.get(c) else float("inf"), str(c)))
     keep = set(ranked[:LATER_TARGET_FINALISTS])
     return [c for c in scr.finalists if c in keep]
+
+
+def _scaled_estimate(run: TargetRun, w: Workload, scr: WorkloadScreen, scale: float, factor: float,
+                     cand: Hashable) -> float:
+    return _estimate(run, w, cand, scr, scale) * factor
 
 
 def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, scale: float) -> float:
