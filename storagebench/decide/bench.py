@@ -84,8 +84,7 @@ class Bench:
         # several times slower than one the allocator serves from memory it kept (measured: an
         # uncompressed Feather read of 96 MB, 20 ms without faults, 90 ms with 24,318), and one
         # whose file left the page cache waits for the disk, so the report shows both.
-        self.read_faults: dict[tuple[str, Configuration, str], list[int]] = {}
-        self.read_blocks: dict[tuple[str, Configuration, str], list[int]] = {}
+        self.read_counts: dict[tuple[str, Configuration, str], list[tuple[int, int]]] = {}
 
     # -- untimed preparation -------------------------------------------------------------------
     def prepared(self, fmt: str, size: str) -> tuple[pa.Table, list[Conversion]]:
@@ -157,8 +156,8 @@ class Bench:
     def time_read(self, workload: str, cfg: Configuration, size: str, request: ReadRequest,
                   post: Callable[[pa.Table], pa.Table] | None = None) -> tuple[float, Any]:
         """Seconds of one read (and ``post`` on its Arrow result); the result for checks.  The
-        process's minor page faults and blocks read from storage during the read go to
-        ``read_faults`` and ``read_blocks`` under ``workload``."""
+        process's (minor page faults, blocks read from storage) during the read go to
+        ``read_counts`` under ``workload``."""
         codec = formats.get_codec(cfg.format)
         written = self.written(cfg.file, size)
         try:
@@ -171,8 +170,7 @@ class Bench:
             after = io_counters()
         except Exception as exc:
             raise CandidateFailed(f"{cfg.reader} cannot do this read: {short(exc)}") from None
-        self.read_faults.setdefault((workload, cfg, size), []).append(after[0] - before[0])
-        self.read_blocks.setdefault((workload, cfg, size), []).append(after[1] - before[1])
+        self.read_counts.setdefault((workload, cfg, size), []).append((after[0] - before[0], after[1] - before[1]))
         return seconds, result
 
     # -- fidelity --------------------------------------------------------------------------------

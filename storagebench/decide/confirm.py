@@ -151,12 +151,17 @@ class Confirmer:
     def interval(self, lead: Hashable, other: Hashable) -> RatioInterval:
         """``other``'s ratio to ``lead``: paired by sweep when at least ``min_rounds`` sweeps hold
         both, else the ratio of medians with independent resampling."""
-        samples, sweeps = self.result.samples, self.sweeps
-        at = {k: v for k, v in zip(sweeps.get(lead, []), samples[lead])}
-        pairs = [(at[k], v) for k, v in zip(sweeps.get(other, []), samples[other]) if k in at]
+        pairs = self.pairs(lead, other)
         if len(pairs) >= max(self.min_rounds, 2):
             return paired_ratio_interval([p[0] for p in pairs], [p[1] for p in pairs], self.seed)
+        samples = self.result.samples
         return ratio_interval(samples[lead], samples[other], self.seed)
+
+    def pairs(self, a: Hashable, b: Hashable) -> list[tuple[float, float]]:
+        """(``a``'s round, ``b``'s round) for every sweep in which both ran."""
+        samples, sweeps = self.result.samples, self.result.sweeps
+        at = dict(zip(sweeps.get(a, []), samples.get(a, [])))
+        return [(at[k], v) for k, v in zip(sweeps.get(b, []), samples.get(b, [])) if k in at]
 
     def leader(self) -> Hashable | None:
         """The lowest typical round among the finalists measured and not beaten."""
@@ -227,14 +232,13 @@ class Confirmer:
         in quiet runs, had two rounds of 91 ms while a test ran beside it and was dropped from
         full export, which Parquet read by polars then won).  A spike of the other finalist in
         one shared sweep only defers ``c`` to the interval rule after ``min_rounds``."""
-        samples, sweeps = self.result.samples, self.result.sweeps
-        mine = dict(zip(sweeps.get(c, []), samples[c]))
-        if len(mine) < GROSS_ROUNDS:
+        samples = self.result.samples
+        if len(samples[c]) < GROSS_ROUNDS:
             return None
         for f in samples:
             if f == c:
                 continue
-            pairs = [(mine[k], v) for k, v in zip(sweeps.get(f, []), samples[f]) if k in mine]
+            pairs = self.pairs(c, f)
             if len(pairs) >= GROSS_ROUNDS and all(own > GROSS * other for own, other in pairs):
                 return f
         return None

@@ -95,10 +95,10 @@ def fill(run: TargetRun, wd: WorkloadDecision, conf: confirming.Confirmation, w:
     wd.finalists = finalist_rows(conf)
     by_label = {str(c): c for c in conf.samples}
     for f in wd.finalists:
-        key = (w.name, by_label.get(f.label), "full")
-        faults, blocks = bench.read_faults.get(key), bench.read_blocks.get(key)
-        f.page_faults = median(faults) if faults else None
-        f.disk_read_kib = median(blocks) / 2 if blocks else None  # 512-byte blocks
+        counts = bench.read_counts.get((w.name, by_label.get(f.label), "full"))
+        if counts:
+            f.page_faults = median([faults for faults, _ in counts])
+            f.disk_read_kib = median([blocks for _, blocks in counts]) / 2  # 512-byte blocks
     if run.target == "s3" and w.side == "read":
         for f in wd.finalists:
             f.s3 = counted.get(f.label)
