@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and getattr(args, "retain_allocators", False):
+        # A measuring command run as a program restarts once with allocators that keep freed
+        # memory (storagebench.allocators says why).  Called with argv (tests, other Python code),
+        # the process is not ours to restart.
+        from storagebench import allocators
+
+        allocators.restart_if_needed()
     try:
         return int(args.handler(args) or 0)
     except StorageBenchInputError as exc:

@@ -115,8 +115,16 @@ class RunConditions:
 
 def conditions_text(c: dict[str, Any]) -> str:
     """:meth:`RunConditions.finish`'s record in one line: other processes' CPU, the hypervisor's
-    steal, the load average."""
+    steal, the load average, and (where recorded) whether the allocators kept freed memory."""
     steal = c.get("steal_share")
     return (f"other processes {c['other_cpu_share']:.0%} of CPU, "
             + (f"hypervisor steal {steal:.1%}, " if steal is not None else "hypervisor steal not available, ")
-            + f"load average {c['load_avg_1min_start']:.2f} at the start, {c['load_avg_1min_end']:.2f} at the end")
+            + f"load average {c['load_avg_1min_start']:.2f} at the start, {c['load_avg_1min_end']:.2f} at the end"
+            + _allocators_text(c.get("allocators")))
+
+
+def _allocators_text(recorded: dict[str, Any] | None) -> str:
+    # Runs before the allocator record have none: say nothing rather than guess.
+    if not recorded:
+        return ""
+    return "; allocators keep freed memory" if recorded.get("retaining") == "yes" else "; allocators at their defaults"

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sample-rows", type=int, default=DEFAULT_SAMPLE_ROWS,
                    help=f"rows in the screening sample (default {DEFAULT_SAMPLE_ROWS})")
     p.add_argument("--seed", type=int, default=42)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, retain_allocators=True)
     c = subparsers.add_parser("decide-compare", help="do two decide runs agree? same winner or same tie per workload")
     c.add_argument("a", metavar="A", help="a decision.json, or the --out directory holding it")
     c.add_argument("b", metavar="B", help="the other run's decision.json or directory")
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from storagebench.decide.budget import Budget, parse_duration
 
     budget = Budget(parse_duration(args.budget))  # first: every later step is inside the budget
-    from storagebench import costs, environment
+    from storagebench import allocators, costs, environment
 
     conditions = environment.RunConditions()
     from storagebench.decide.report import write_report
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     opts = DecideOptions(ds, basis, basis_text, budget_s, targets, workloads, formats_, data_size,
                          args.sample_rows, args.seed, say, budget)
     decision = decide(opts)
-    decision.conditions = conditions.finish()
+    decision.conditions = {**conditions.finish(), "allocators": allocators.settings()}
     decision.environment = {"commit": environment.git_commit(), **{
         k: v for k, v in environment.library_versions().items() if v}}
     paths = write_report(decision, out)

@@ -10,6 +10,7 @@ open decisions).  A final reserve keeps time for the S3 counts, the report and c
 
 from __future__ import annotations
 
+from storagebench import allocators
 from storagebench.decide import confirm as confirming
 from storagebench.decide import screen as screening
 from storagebench.decide.bench import Bench, short
@@ -130,7 +131,7 @@ def _method(decision: Decision, rows: int) -> list[str]:
         later=LATER_TARGET_FINALISTS, verify=VERIFY_SHARE, read_band_x=1 + READ_QUALIFY_BAND, read_keep=READ_QUALIFY_KEEP,
         read_spread=screening.READ_FORMAT_SPREAD, read_write=READ_WRITE_LIMIT,
         wide_min=WIDE_READS_MIN_CONFIRM_S, read_mode=f"{decision.read_finalists} set" if decision.read_finalists else "no read set chosen, screening did not run", det_spread=screening.DETERMINISTIC_FORMAT_SPREAD, probe_limit=PROBE_LIMIT)
-    return [m.format(**values) for m in METHOD]
+    return [*(m.format(**values) for m in METHOD), allocators.method_text(allocators.settings())]
 
 
 def _decide_target(target_name: str, targets_left: int, opts: DecideOptions, budget: Budget,

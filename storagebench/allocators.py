@@ -1,0 +1,104 @@
+"""Memory allocators that keep freed memory, so a timed read measures the read.
+
+Why: every reader allocates its result (an 85 MB Arrow table for TPC-H lineitem at SF 0.1).
+Each allocator hands freed memory back to the kernel after a delay: pyarrow's default pool
+(mimalloc) after its purge delay, polars' jemalloc after its decay time, glibc malloc (pandas,
+numpy) past its trim threshold.  Whether a round's result lands in memory the process still holds
+or in memory the kernel must fault in and zero again then depends on how long ago the previous
+round freed it and what ran in between, not on the reader.  Measured on this 2-core VM, reading
+the 85 MB uncompressed Feather file with pyarrow, 0.5 s apart:
+
+* in held memory: 22-28 ms, 0 page faults;
+* in memory given back (mimalloc's purge delay 0): 71-93 ms, about 20,700 page faults;
+* with the defaults the rounds alternate between the two, and which one a whole run gets depends
+  on its rhythm: this was the "slow Feather state" that split two ``decide`` runs (issue 13).
+
+polars' Parquet read went from a 107 ms median (959-30,435 faults per read) to 59 ms (4-23 faults)
+with jemalloc's decay turned off.  So the fault cost was both noise and a bias between engines.
+
+What: :func:`restart_if_needed` re-executes the measuring process once with the environment
+variables below set (allocators read them when their library loads, which is before any command
+runs, so setting them later has no effect).  A setting the user already made wins over ours.  Every round then measures a process that holds its memory: the steady state of a program that
+reads repeatedly.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
+85 MB here on 4 KiB pages, less where the kernel gives transparent huge pages).
+
+Not covered: DuckDB's own allocator (it keeps memory up to its ``allocator_flush_threshold``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Mapping
+
+# The environment variable that marks a process started by restart_if_needed (and stops a loop).
+_MARK = "STORAGEBENCH_ALLOCATORS"
+
+# Each allocator's own setting for "never give freed memory back to the kernel".
+# pyarrow's default memory pool on Linux and macOS is mimalloc (2.x reads purge_delay).
+MIMALLOC = {"MIMALLOC_PURGE_DELAY": "-1"}
+# Settings lists where a later entry overrides an earlier one: ours go first, so a user's own
+# entries (already in the variable) still win.
+PREPENDED = {
+    # polars links jemalloc through tikv-jemallocator, whose variable carries the _RJEM_ prefix.
+    # `import polars` itself puts its own decay (dirty 500 ms, muzzy 1 s) in front of the
+    # variable, which our entries then override.
+    "_RJEM_MALLOC_CONF": "dirty_decay_ms:-1,muzzy_decay_ms:-1",
+    # glibc malloc (pandas and numpy buffers): serve blocks up to 32 MiB (glibc's largest
+    # allowed mmap threshold on 64-bit) from the heap, and keep up to 4 GiB free at its top,
+    # instead of unmapping big blocks on free.
+    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296",
+}
+_SEPARATOR = {"_RJEM_MALLOC_CONF": ",", "GLIBC_TUNABLES": ":"}
+# What `import polars` wrote into os.environ when the variable was unset: a parent process that
+# imported polars carries it, and it is polars' default, not the user's choice.
+_POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def retaining_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with the retaining settings added.  A variable the user set keeps its say:
+    ``MIMALLOC_PURGE_DELAY`` is left as it is, and in the two settings lists the user's entries
+    come after ours, so theirs win."""
+    env = dict(environ)
+    for name, value in MIMALLOC.items():
+        env.setdefault(name, value)
+    for name, ours in PREPENDED.items():
+        sep = _SEPARATOR[name]
+        theirs = env.get(name, "")
+        if name == "_RJEM_MALLOC_CONF":
+            theirs = theirs.removeprefix(_POLARS_DEFAULT).lstrip(sep)
+        env[name] = ours + (sep + theirs if theirs else "")
+    env[_MARK] = "retain"
+    return env
+
+
+def restart_if_needed() -> None:
+    """Re-execute this process (same interpreter, same arguments) with :func:`retaining_environment`,
+    once.  Returns without doing anything where that is not possible (not POSIX, or the exec fails):
+    :func:`settings` then records the defaults, so the report says which state was measured."""
+    if os.environ.get(_MARK) or os.name != "posix":
+        return
+    argv = [sys.executable, *sys.orig_argv[1:]]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execve(sys.executable, argv, retaining_environment(os.environ))
+    except OSError as exc:
+        print(f"storagebench: allocators keep their defaults (could not restart: {exc})", file=sys.stderr)
+
+
+def settings() -> dict[str, str | None]:
+    """The allocator variables in effect in this process (``None``: unset, the library default)."""
+    names = [*MIMALLOC, *PREPENDED]
+    return {"retaining": "yes" if os.environ.get(_MARK) else "no", **{n: os.environ.get(n) for n in names}}
+
+
+def method_text(recorded: Mapping[str, str | None]) -> str:
+    """One sentence for a report's method: which memory state the rounds measured."""
+    if recorded.get("retaining") == "yes":
+        return ("Memory: the run's allocators keep freed memory (mimalloc purge delay and jemalloc decay off, "
+                "glibc trims above 4 GiB), so every round's result lands in memory the process already holds; "
+                "a one-off read in a fresh process also pays the page faults of its result.")
+    return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "
+            "delay; a round whose result lands in returned memory pays its page faults, so round times depend "
+            "on the run's rhythm as well as on the reader.")

@@ -1,0 +1,126 @@
+"""storagebench.allocators: the measuring process keeps freed memory, so a round times the read and
+not the kernel faulting in memory the allocator gave back since the last round."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from storagebench import allocators
+from storagebench.cli import main
+
+
+def test_the_retaining_environment_keeps_what_the_user_set():
+    env = allocators.retaining_environment({"MIMALLOC_PURGE_DELAY": "250", "GLIBC_TUNABLES": "glibc.malloc.arena_max=2",
+                                            "_RJEM_MALLOC_CONF": "narenas:2", "PATH": "/bin"})
+    assert env["MIMALLOC_PURGE_DELAY"] == "250", "the user's own setting wins"
+    # jemalloc and glibc read their lists left to right: the user's entries come last so they win
+    ours = allocators.PREPENDED
+    assert env["GLIBC_TUNABLES"] == ours["GLIBC_TUNABLES"] + ":glibc.malloc.arena_max=2"
+    assert env["_RJEM_MALLOC_CONF"] == ours["_RJEM_MALLOC_CONF"] + ",narenas:2"
+    assert env["PATH"] == "/bin"
+    assert env["STORAGEBENCH_ALLOCATORS"] == "retain"
+
+
+def test_polars_own_default_in_the_parent_is_not_taken_for_the_users():
+    """`import polars` writes its decay into os.environ; a parent that imported it must not pass
+    that on as if the user had chosen it (it would sit after ours and undo it)."""
+    env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000"})
+    assert env["_RJEM_MALLOC_CONF"] == allocators.PREPENDED["_RJEM_MALLOC_CONF"]
+    env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000,narenas:2"})
+    assert env["_RJEM_MALLOC_CONF"] == allocators.PREPENDED["_RJEM_MALLOC_CONF"] + ",narenas:2"
+    assert allocators.retaining_environment({})["MIMALLOC_PURGE_DELAY"] == "-1"
+
+
+def test_restart_execs_the_same_command_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
+    monkeypatch.setattr(sys, "orig_argv", ["python3", "-m", "storagebench", "decide", "data.csv"])
+    monkeypatch.delenv("STORAGEBENCH_ALLOCATORS", raising=False)
+    allocators.restart_if_needed()
+    assert len(calls) == 1
+    path, argv, env = calls[0]
+    assert path == sys.executable and argv == [sys.executable, "-m", "storagebench", "decide", "data.csv"]
+    assert env["MIMALLOC_PURGE_DELAY"] == "-1" and env["STORAGEBENCH_ALLOCATORS"] == "retain"
+    monkeypatch.setenv("STORAGEBENCH_ALLOCATORS", "retain")  # the restarted process: no second restart
+    allocators.restart_if_needed()
+    assert len(calls) == 1
+
+
+def test_a_failed_restart_says_so_and_carries_on(monkeypatch, capsys):
+    def refuse(*_):
+        raise PermissionError("exec refused")
+
+    monkeypatch.setattr(os, "execve", refuse)
+    monkeypatch.delenv("STORAGEBENCH_ALLOCATORS", raising=False)
+    allocators.restart_if_needed()
+    assert "allocators keep their defaults" in capsys.readouterr().err
+    assert allocators.settings()["retaining"] == "no"
+    assert "defaults" in allocators.method_text(allocators.settings())
+
+
+def test_main_called_from_python_never_restarts_the_caller(monkeypatch, capsys):
+    def forbidden(*_):
+        raise AssertionError("main(argv) must not exec: the process belongs to its caller")
+
+    monkeypatch.setattr(os, "execve", forbidden)
+    monkeypatch.delenv("STORAGEBENCH_ALLOCATORS", raising=False)
+    assert main(["decide", "--budget", "0s"]) == 2  # parsed, then refused as bad input, no exec
+    assert "budget" in capsys.readouterr().err
+
+
+_READS = textwrap.dedent("""
+    import json, resource, sys, time
+    import numpy as np, pyarrow as pa, pyarrow.feather as feather
+    path = sys.argv[1]
+    engine = sys.argv[2]
+    if engine == "polars":
+        import polars as pl
+        read = lambda: pl.read_parquet(path.replace(".arrow", ".parquet"))
+    else:
+        read = lambda: feather.read_table(path, memory_map=False)
+    faults = []
+    for _ in range(8):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        result = read()
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+        del result
+        time.sleep(0.6)  # longer than mimalloc's purge delay and polars' 500 ms jemalloc decay
+    print(json.dumps(faults))
+""")
+
+
+@pytest.fixture(scope="module")
+def forty_mb_files(tmp_path_factory):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.feather as feather
+    import pyarrow.parquet as pq
+
+    folder = tmp_path_factory.mktemp("alloc")
+    table = pa.table({f"c{i}": np.arange(1_000_000, dtype=np.int64) * (i + 1) for i in range(5)})  # 40 MB
+    feather.write_feather(table, folder / "t.arrow", compression="uncompressed")
+    pq.write_table(table, folder / "t.parquet", compression="none")
+    return folder / "t.arrow"
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "polars"])
+def test_the_retaining_settings_reach_the_allocator(forty_mb_files, engine):
+    """The variable names are the libraries' own: if a release renames one, this fails.  A 40 MB
+    result is about 10,000 pages of 4 KiB; in a retaining process, reads after the first reuse
+    memory the process holds, whatever the pause between them: the median read faults a few pages.
+    (The first reads grow the heaps: polars' jemalloc has an arena per thread, and an arena not yet
+    grown faults once more.)  With the libraries' defaults, pyarrow's rounds alternate between
+    held and returned memory (about 900-1,400 faults every other read here, fewer than the pages
+    because the kernel gives huge pages) and polars' fault 2,000-12,000 pages in most reads."""
+    env = allocators.retaining_environment(os.environ)  # this pytest process may have imported polars
+    out = subprocess.run([sys.executable, "-c", _READS, str(forty_mb_files), engine], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    faults = json.loads(out.stdout)
+    assert statistics.median(faults[2:]) < 200, f"{engine}: later reads faulted in fresh memory: {faults}"
