@@ -18,11 +18,19 @@ with jemalloc's decay turned off.  So the fault cost was both noise and a bias b
 
 What: :func:`restart_if_needed` re-executes the measuring process once with the environment
 variables below set (allocators read them when their library loads, which is before any command
-runs, so setting them later has no effect).  A setting the user already made wins over ours.  Every round then measures a process that holds its memory: the steady state of a program that
+runs, so setting them later has no effect).  A setting the user already made wins over ours.
+Every round then measures a process that holds its memory: the steady state of a program that
 reads repeatedly.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
 85 MB here on 4 KiB pages, less where the kernel gives transparent huge pages).
 
-Not covered: DuckDB's own allocator (it keeps memory up to its ``allocator_flush_threshold``).
+Not covered, on purpose or for lack of a handle:
+
+* glibc malloc (pandas and numpy buffers, pandas and Python writers).  Keeping its freed memory
+  (``GLIBC_TUNABLES`` mmap and trim thresholds) stopped pandas' reads faulting (700-5,000 faults
+  per Parquet read down to about 3) but kept the pandas writers' peaks too: decide on TPC-H
+  lineitem SF 0.1 peaked at 2.29-2.42 million KiB in 4 of 5 runs with it, 1.67 million without.
+  pandas readers are rarely finalists, so they keep glibc's defaults.
+* DuckDB's own allocator (it keeps memory up to its ``allocator_flush_threshold``).
 """
 
 from __future__ import annotations
@@ -37,37 +45,25 @@ _MARK = "STORAGEBENCH_ALLOCATORS"
 # Each allocator's own setting for "never give freed memory back to the kernel".
 # pyarrow's default memory pool on Linux and macOS is mimalloc (2.x reads purge_delay).
 MIMALLOC = {"MIMALLOC_PURGE_DELAY": "-1"}
-# Settings lists where a later entry overrides an earlier one: ours go first, so a user's own
-# entries (already in the variable) still win.
-PREPENDED = {
-    # polars links jemalloc through tikv-jemallocator, whose variable carries the _RJEM_ prefix.
-    # `import polars` itself puts its own decay (dirty 500 ms, muzzy 1 s) in front of the
-    # variable, which our entries then override.
-    "_RJEM_MALLOC_CONF": "dirty_decay_ms:-1,muzzy_decay_ms:-1",
-    # glibc malloc (pandas and numpy buffers): serve blocks up to 32 MiB (glibc's largest
-    # allowed mmap threshold on 64-bit) from the heap, and keep up to 4 GiB free at its top,
-    # instead of unmapping big blocks on free.
-    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296",
-}
-_SEPARATOR = {"_RJEM_MALLOC_CONF": ",", "GLIBC_TUNABLES": ":"}
+# polars links jemalloc through tikv-jemallocator, whose variable carries the _RJEM_ prefix.  Its
+# options are a list where a later entry overrides an earlier one: ours go first, so a user's own
+# entries (already in the variable) still win.  `import polars` itself puts its own decay (dirty
+# 500 ms, muzzy 1 s) in front of the variable, which our entries then override.
+JEMALLOC = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1")
 # What `import polars` wrote into os.environ when the variable was unset: a parent process that
 # imported polars carries it, and it is polars' default, not the user's choice.
 _POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
 
 
 def retaining_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` with the retaining settings added.  A variable the user set keeps its say:
-    ``MIMALLOC_PURGE_DELAY`` is left as it is, and in the two settings lists the user's entries
-    come after ours, so theirs win."""
+    """``environ`` with the retaining settings added.  A setting the user made keeps its say:
+    ``MIMALLOC_PURGE_DELAY`` is left as it is, and the user's jemalloc entries come after ours."""
     env = dict(environ)
     for name, value in MIMALLOC.items():
         env.setdefault(name, value)
-    for name, ours in PREPENDED.items():
-        sep = _SEPARATOR[name]
-        theirs = env.get(name, "")
-        if name == "_RJEM_MALLOC_CONF":
-            theirs = theirs.removeprefix(_POLARS_DEFAULT).lstrip(sep)
-        env[name] = ours + (sep + theirs if theirs else "")
+    name, ours = JEMALLOC
+    theirs = env.get(name, "").removeprefix(_POLARS_DEFAULT).lstrip(",")
+    env[name] = ours + ("," + theirs if theirs else "")
     env[_MARK] = "retain"
     return env
 
@@ -89,15 +85,15 @@ def restart_if_needed() -> None:
 
 def settings() -> dict[str, str | None]:
     """The allocator variables in effect in this process (``None``: unset, the library default)."""
-    names = [*MIMALLOC, *PREPENDED]
+    names = [*MIMALLOC, JEMALLOC[0]]
     return {"retaining": "yes" if os.environ.get(_MARK) else "no", **{n: os.environ.get(n) for n in names}}
 
 
 def method_text(recorded: Mapping[str, str | None]) -> str:
     """One sentence for a report's method: which memory state the rounds measured."""
     if recorded.get("retaining") == "yes":
-        return ("Memory: the run's allocators keep freed memory (mimalloc purge delay and jemalloc decay off, "
-                "glibc trims above 4 GiB), so every round's result lands in memory the process already holds; "
+        return ("Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc "
+                "never give it back), so every round's result lands in memory the process already holds; "
                 "a one-off read in a fresh process also pays the page faults of its result.")
     return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "
             "delay; a round whose result lands in returned memory pays its page faults, so round times depend "
