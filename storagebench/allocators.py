@@ -20,7 +20,10 @@ What: :func:`restart_if_needed` re-executes the measuring process once with the 
 variables below set (allocators read them when their library loads, which is before any command
 runs, so setting them later has no effect).  A setting the user already made wins over ours.
 Every round then measures a process that holds its memory: the steady state of a program that
-reads repeatedly.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
+reads repeatedly.  Held for a minute, not forever: with "never", peak RSS of decide on TPC-H
+lineitem SF 0.1 reached 2.29-2.53 million KiB in 5 of 8 runs (the pools' held memory plus a
+full-size JSON write and read), against 1.24-2.02 million with the defaults; so
+:func:`release_held` hands pyarrow's memory back before each full-size write.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
 85 MB here on 4 KiB pages, less where the kernel gives transparent huge pages).
 
 Not covered, on purpose or for lack of a handle:
@@ -28,7 +31,8 @@ Not covered, on purpose or for lack of a handle:
 * glibc malloc (pandas and numpy buffers, pandas and Python writers).  Keeping its freed memory
   (``GLIBC_TUNABLES`` mmap and trim thresholds) stopped pandas' reads faulting (700-5,000 faults
   per Parquet read down to about 3) but kept the pandas writers' peaks too: decide on TPC-H
-  lineitem SF 0.1 peaked at 2.29-2.42 million KiB in 4 of 5 runs with it, 1.67 million without.
+  lineitem SF 0.1 peaked at 2.29-2.42 million KiB in 4 of 5 runs with it (and mimalloc and
+  jemalloc never returning memory), 1.57-1.67 million in 2 of 3 runs without.
   pandas readers are rarely finalists, so they keep glibc's defaults.
 * DuckDB's own allocator (it keeps memory up to its ``allocator_flush_threshold``).
 """
@@ -42,14 +46,19 @@ from typing import Mapping
 # The environment variable that marks a process started by restart_if_needed (and stops a loop).
 _MARK = "STORAGEBENCH_ALLOCATORS"
 
-# Each allocator's own setting for "never give freed memory back to the kernel".
+# Each allocator's own setting for "keep freed memory for a minute": longer than any sweep of
+# confirmation rounds, so every round reuses memory the process holds.  A minute and not "never"
+# (-1): with -1, mimalloc ignores even a forced collect, so nothing could hand the memory back
+# before heavy untimed work (see release_held).
+HOLD_MS = 60_000
 # pyarrow's default memory pool on Linux and macOS is mimalloc (2.x reads purge_delay).
-MIMALLOC = {"MIMALLOC_PURGE_DELAY": "-1"}
+MIMALLOC = {"MIMALLOC_PURGE_DELAY": str(HOLD_MS)}
 # polars links jemalloc through tikv-jemallocator, whose variable carries the _RJEM_ prefix.  Its
 # options are a list where a later entry overrides an earlier one: ours go first, so a user's own
 # entries (already in the variable) still win.  `import polars` itself puts its own decay (dirty
-# 500 ms, muzzy 1 s) in front of the variable, which our entries then override.
-JEMALLOC = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1")
+# 500 ms, muzzy 1 s) in front of the variable, which our entries then override.  jemalloc's decay
+# is a smooth curve: after 1 s of a 60 s decay it has returned well under 1% of the pages.
+JEMALLOC = ("_RJEM_MALLOC_CONF", f"dirty_decay_ms:{HOLD_MS},muzzy_decay_ms:{HOLD_MS}")
 # What `import polars` wrote into os.environ when the variable was unset: a parent process that
 # imported polars carries it, and it is polars' default, not the user's choice.
 _POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
@@ -83,6 +92,18 @@ def restart_if_needed() -> None:
         print(f"storagebench: allocators keep their defaults (could not restart: {exc})", file=sys.stderr)
 
 
+def release_held() -> None:
+    """Hand pyarrow's held memory back to the kernel now (a forced mimalloc collect).  Called
+    before heavy untimed work, a full-size write: held pools plus a writer's peak (the Python JSON
+    writer's strings, pandas' frames) raised decide's peak RSS to 2.53 million KiB.  The next
+    pyarrow round faults its memory in once, then reuses it again.  polars' jemalloc has no such
+    handle from Python; its one-minute decay returns what stays idle."""
+    if "pyarrow" in sys.modules:  # nothing to release in a process that never loaded it
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+
+
 def settings() -> dict[str, str | None]:
     """The allocator variables in effect in this process (``None``: unset, the library default)."""
     names = [*MIMALLOC, JEMALLOC[0]]
@@ -93,8 +114,9 @@ def method_text(recorded: Mapping[str, str | None]) -> str:
     """One sentence for a report's method: which memory state the rounds measured."""
     if recorded.get("retaining") == "yes":
         return ("Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc "
-                "never give it back), so every round's result lands in memory the process already holds; "
-                "a one-off read in a fresh process also pays the page faults of its result.")
+                "hold it for a minute; pyarrow's is handed back before each full-size write), so every round's result "
+                "lands in memory the process already holds; a one-off read in a fresh process also pays the page "
+                "faults of its result.")
     return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "
             "delay; a round whose result lands in returned memory pays its page faults, so round times depend "
             "on the run's rhythm as well as on the reader.")

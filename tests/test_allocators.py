@@ -21,7 +21,7 @@ def test_the_retaining_environment_keeps_what_the_user_set():
                                             "PATH": "/bin"})
     assert env["MIMALLOC_PURGE_DELAY"] == "250", "the user's own setting wins"
     # jemalloc reads its options left to right: the user's entries come last so they win
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:-1,muzzy_decay_ms:-1,narenas:2"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000,narenas:2"
     assert env["PATH"] == "/bin"
     assert env["STORAGEBENCH_ALLOCATORS"] == "retain"
     assert "GLIBC_TUNABLES" not in env, "glibc keeps its defaults (pandas writers' peaks, see the module)"
@@ -31,10 +31,10 @@ def test_polars_own_default_in_the_parent_is_not_taken_for_the_users():
     """`import polars` writes its decay into os.environ; a parent that imported it must not pass
     that on as if the user had chosen it (it would sit after ours and undo it)."""
     env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000"})
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:-1,muzzy_decay_ms:-1"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000"
     env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000,narenas:2"})
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:-1,muzzy_decay_ms:-1,narenas:2"
-    assert allocators.retaining_environment({})["MIMALLOC_PURGE_DELAY"] == "-1"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000,narenas:2"
+    assert allocators.retaining_environment({})["MIMALLOC_PURGE_DELAY"] == "60000"
 
 
 def test_restart_execs_the_same_command_once(monkeypatch):
@@ -46,7 +46,7 @@ def test_restart_execs_the_same_command_once(monkeypatch):
     assert len(calls) == 1
     path, argv, env = calls[0]
     assert path == sys.executable and argv == [sys.executable, "-m", "storagebench", "decide", "data.csv"]
-    assert env["MIMALLOC_PURGE_DELAY"] == "-1" and env["STORAGEBENCH_ALLOCATORS"] == "retain"
+    assert env["MIMALLOC_PURGE_DELAY"] == "60000" and env["STORAGEBENCH_ALLOCATORS"] == "retain"
     monkeypatch.setenv("STORAGEBENCH_ALLOCATORS", "retain")  # the restarted process: no second restart
     allocators.restart_if_needed()
     assert len(calls) == 1
@@ -123,3 +123,26 @@ def test_the_retaining_settings_reach_the_allocator(forty_mb_files, engine):
                          capture_output=True, text=True, timeout=120, check=True)
     faults = json.loads(out.stdout)
     assert statistics.median(faults[2:]) < 200, f"{engine}: later reads faulted in fresh memory: {faults}"
+
+
+_RELEASE = textwrap.dedent("""
+    import json, sys
+    import psutil, pyarrow.feather as feather
+    from storagebench import allocators
+    rss = lambda: psutil.Process().memory_info().rss
+    table = feather.read_table(sys.argv[1], memory_map=False)
+    del table
+    held = rss()
+    allocators.release_held()
+    print(json.dumps([held, rss()]))
+""")
+
+
+def test_release_held_hands_pyarrows_memory_back(forty_mb_files):
+    """Held for a minute, but not past a full-size write: the forced collect returns the 40 MB
+    result's memory at once (with a purge delay of -1 mimalloc would ignore it)."""
+    env = allocators.retaining_environment(os.environ)
+    out = subprocess.run([sys.executable, "-c", _RELEASE, str(forty_mb_files)], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    held, released = json.loads(out.stdout)
+    assert held - released > 30 * 2**20, f"RSS {held >> 20} MiB held, {released >> 20} MiB after release_held"

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 import formats
 from formats.base import Conversion, Location, ReadRequest, WriteOptions
+from storagebench import allocators
 from storagebench.decide.configs import Configuration, FileConfig
 from storagebench.decide.screen import CandidateFailed
 from storagebench.fidelity import ColumnIssue, Verdict, compare
@@ -138,6 +139,11 @@ class Bench:
         """The file of this configuration at this size (written once, kept for the reads)."""
         key = (fc, size)
         if key not in self._files:
+            if size == "full":
+                # A full-size write is heavy work between read rounds: give pyarrow's held memory
+                # back first, or held pools and the writer's peak add up (see allocators).  Every
+                # full-size write then starts from the same state.
+                allocators.release_held()
             try:
                 seconds, location = self.time_write(fc, size, keep=True, stem=size)
                 table, conversions = self.prepared(fc.format, size)
