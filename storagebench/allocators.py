@@ -20,10 +20,11 @@ What: :func:`restart_if_needed` re-executes the measuring process once with the 
 variables below set (allocators read them when their library loads, which is before any command
 runs, so setting them later has no effect).  A setting the user already made wins over ours.
 Every round then measures a process that holds its memory: the steady state of a program that
-reads repeatedly.  Held for a minute, not forever: with "never", peak RSS of decide on TPC-H
+reads repeatedly.  Held for 5 seconds, not forever: with "never", peak RSS of decide on TPC-H
 lineitem SF 0.1 reached 2.29-2.53 million KiB in 5 of 8 runs (the pools' held memory plus a
-full-size JSON write and read), against 1.24-2.02 million with the defaults; so
-:func:`release_held` hands pyarrow's memory back before each full-size write.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
+full-size JSON write and read), against 1.24-2.02 million with the defaults; held for a minute,
+2.15 million in 1 of 3 (polars' Avro reads of Q1, held between its rounds).  So memory idle for
+5 s goes back, and :func:`release_held` hands pyarrow's back before each full-size write.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
 85 MB here on 4 KiB pages, less where the kernel gives transparent huge pages).
 
 Not covered, on purpose or for lack of a handle:
@@ -46,18 +47,19 @@ from typing import Mapping
 # The environment variable that marks a process started by restart_if_needed (and stops a loop).
 _MARK = "STORAGEBENCH_ALLOCATORS"
 
-# Each allocator's own setting for "keep freed memory for a minute": longer than any sweep of
-# confirmation rounds, so every round reuses memory the process holds.  A minute and not "never"
-# (-1): with -1, mimalloc ignores even a forced collect, so nothing could hand the memory back
-# before heavy untimed work (see release_held).
-HOLD_MS = 60_000
+# Each allocator's own setting for "keep freed memory for 5 seconds": a round reuses what the
+# previous round of the same engine freed (rounds of the finalists interleave, milliseconds to
+# about a second apart), while a heavy round's surplus (an Avro or CSV read's buffers) goes back
+# soon after.  Not "never" (-1): with -1, mimalloc ignores even a forced collect, so nothing could
+# hand the memory back before heavy work (see release_held).
+HOLD_MS = 5_000
 # pyarrow's default memory pool on Linux and macOS is mimalloc (2.x reads purge_delay).
 MIMALLOC = {"MIMALLOC_PURGE_DELAY": str(HOLD_MS)}
 # polars links jemalloc through tikv-jemallocator, whose variable carries the _RJEM_ prefix.  Its
 # options are a list where a later entry overrides an earlier one: ours go first, so a user's own
 # entries (already in the variable) still win.  `import polars` itself puts its own decay (dirty
 # 500 ms, muzzy 1 s) in front of the variable, which our entries then override.  jemalloc's decay
-# is a smooth curve: after 1 s of a 60 s decay it has returned well under 1% of the pages.
+# is a smooth curve (smoothstep): pages freed 1 s ago are about 10% returned with a 5 s decay.
 JEMALLOC = ("_RJEM_MALLOC_CONF", f"dirty_decay_ms:{HOLD_MS},muzzy_decay_ms:{HOLD_MS}")
 # What `import polars` wrote into os.environ when the variable was unset: a parent process that
 # imported polars carries it, and it is polars' default, not the user's choice.
@@ -97,7 +99,7 @@ def release_held() -> None:
     before heavy untimed work, a full-size write: held pools plus a writer's peak (the Python JSON
     writer's strings, pandas' frames) raised decide's peak RSS to 2.53 million KiB.  The next
     pyarrow round faults its memory in once, then reuses it again.  polars' jemalloc has no such
-    handle from Python; its one-minute decay returns what stays idle."""
+    handle from Python; its 5 s decay returns what stays idle."""
     if "pyarrow" in sys.modules:  # nothing to release in a process that never loaded it
         import pyarrow as pa
 
@@ -114,7 +116,7 @@ def method_text(recorded: Mapping[str, str | None]) -> str:
     """One sentence for a report's method: which memory state the rounds measured."""
     if recorded.get("retaining") == "yes":
         return ("Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc "
-                "hold it for a minute; pyarrow's is handed back before each full-size write), so every round's result "
+                "hold it for 5 s; pyarrow's is handed back before each full-size write), so every round's result "
                 "lands in memory the process already holds; a one-off read in a fresh process also pays the page "
                 "faults of its result.")
     return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "

@@ -21,7 +21,7 @@ def test_the_retaining_environment_keeps_what_the_user_set():
                                             "PATH": "/bin"})
     assert env["MIMALLOC_PURGE_DELAY"] == "250", "the user's own setting wins"
     # jemalloc reads its options left to right: the user's entries come last so they win
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000,narenas:2"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:5000,muzzy_decay_ms:5000,narenas:2"
     assert env["PATH"] == "/bin"
     assert env["STORAGEBENCH_ALLOCATORS"] == "retain"
     assert "GLIBC_TUNABLES" not in env, "glibc keeps its defaults (pandas writers' peaks, see the module)"
@@ -31,10 +31,10 @@ def test_polars_own_default_in_the_parent_is_not_taken_for_the_users():
     """`import polars` writes its decay into os.environ; a parent that imported it must not pass
     that on as if the user had chosen it (it would sit after ours and undo it)."""
     env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000"})
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:5000,muzzy_decay_ms:5000"
     env = allocators.retaining_environment({"_RJEM_MALLOC_CONF": "dirty_decay_ms:500,muzzy_decay_ms:1000,narenas:2"})
-    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:60000,muzzy_decay_ms:60000,narenas:2"
-    assert allocators.retaining_environment({})["MIMALLOC_PURGE_DELAY"] == "60000"
+    assert env["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:5000,muzzy_decay_ms:5000,narenas:2"
+    assert allocators.retaining_environment({})["MIMALLOC_PURGE_DELAY"] == "5000"
 
 
 def test_restart_execs_the_same_command_once(monkeypatch):
@@ -46,7 +46,7 @@ def test_restart_execs_the_same_command_once(monkeypatch):
     assert len(calls) == 1
     path, argv, env = calls[0]
     assert path == sys.executable and argv == [sys.executable, "-m", "storagebench", "decide", "data.csv"]
-    assert env["MIMALLOC_PURGE_DELAY"] == "60000" and env["STORAGEBENCH_ALLOCATORS"] == "retain"
+    assert env["MIMALLOC_PURGE_DELAY"] == "5000" and env["STORAGEBENCH_ALLOCATORS"] == "retain"
     monkeypatch.setenv("STORAGEBENCH_ALLOCATORS", "retain")  # the restarted process: no second restart
     allocators.restart_if_needed()
     assert len(calls) == 1
@@ -139,7 +139,7 @@ _RELEASE = textwrap.dedent("""
 
 
 def test_release_held_hands_pyarrows_memory_back(forty_mb_files):
-    """Held for a minute, but not past a full-size write: the forced collect returns the 40 MB
+    """Held for 5 s, but not past a full-size write: the forced collect returns the 40 MB
     result's memory at once (with a purge delay of -1 mimalloc would ignore it)."""
     env = allocators.retaining_environment(os.environ)
     out = subprocess.run([sys.executable, "-c", _RELEASE, str(forty_mb_files)], env=env,
