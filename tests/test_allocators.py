@@ -146,3 +146,36 @@ def test_release_held_hands_pyarrows_memory_back(forty_mb_files):
                          capture_output=True, text=True, timeout=120, check=True)
     held, released = json.loads(out.stdout)
     assert held - released > 30 * 2**20, f"RSS {held >> 20} MiB held, {released >> 20} MiB after release_held"
+
+
+def test_a_file_written_for_a_round_is_read_once_untimed_first(monkeypatch):
+    """The write hands pyarrow's memory back: the first timed round of a fresh full-size file
+    follows one untimed read, so it meets held memory like every later round.  Sample files
+    (screening) and files already written get no extra read."""
+    import numpy as np
+    import pyarrow as pa
+
+    import formats
+    from formats.base import ReadRequest
+    from storagebench.decide.bench import Bench
+    from storagebench.decide.configs import Configuration, FileConfig
+    from storagebench.decide.targets import TARGETS
+
+    codec = formats.get_codec("feather")
+    reads = []
+    real_read = codec.read
+    monkeypatch.setattr(type(codec), "read", lambda self, *a, **k: reads.append(a[1]) or real_read(*a, **k))
+    released = []
+    monkeypatch.setattr(allocators, "release_held", lambda: released.append(True))
+    bench = Bench(TARGETS["local"](), pa.table({"x": np.arange(5_000, dtype=np.int64)}), 500)
+    cfg = Configuration(FileConfig("feather", "none", "pyarrow"), "pyarrow")
+    try:
+        bench.time_read("full-export", cfg, "full", ReadRequest())
+        assert (len(reads), len(released)) == (2, 1), "fresh full-size file: released, written, read untimed, read timed"
+        bench.time_read("full-export", cfg, "full", ReadRequest())
+        assert len(reads) == 3, "already written: the timed read alone"
+        bench.time_read("full-export", cfg, "sample", ReadRequest())
+        assert (len(reads), len(released)) == (4, 1), "sample files: no release, no extra read"
+        assert len(bench.read_counts[("full-export", cfg, "full")]) == 2, "only timed reads are counted"
+    finally:
+        bench.close()

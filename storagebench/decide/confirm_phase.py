@@ -176,17 +176,20 @@ def _estimate(run: TargetRun, w: Workload, cand: Hashable, scr: WorkloadScreen, 
     bench = run.bench
     first = run.confirmed.get(w.name)
     fc = cand if isinstance(cand, FileConfig) else cand.file
+    # A file written in this round is first read once untimed (Bench.time_read): two reads.
+    fresh = not bench.has_written(fc, "full")
+    reads = 2 if fresh else 1
     if not run.first and first is not None and first.samples.get(cand):
-        write = 0.0 if bench.has_written(fc, "full") else run.full_writes.get(fc, 0.0)
-        return write if w.deterministic else median(first.samples[cand]) + write
+        write = run.full_writes.get(fc, 0.0) if fresh else 0.0
+        return write if w.deterministic else median(first.samples[cand]) * reads + write
     if w.name == "append-stream":
         return median(scr.samples[cand])
     # The full-size file is written once and shared by every workload that reads it.
     try:
-        write = 0.0 if bench.has_written(fc, "full") else write_estimate(bench, fc, scale)
+        write = write_estimate(bench, fc, scale) if fresh else 0.0
     except CandidateFailed:
         # This target cannot hold the finalist (e.g. DuckDB writes only by path or its own
         # s3:// client, not through the target's file objects): the Confirmer measures it, gets the
         # same CandidateFailed and records it as failed on this target, without losing the others.
         return 0.0
-    return write if w.deterministic else median(scr.samples[cand]) * scale + write
+    return write if w.deterministic else median(scr.samples[cand]) * scale * reads + write
