@@ -24,7 +24,8 @@ reads repeatedly.  Held for 5 seconds, not forever: with "never", peak RSS of de
 lineitem SF 0.1 reached 2.29-2.53 million KiB in 5 of 8 runs (the pools' held memory plus a
 full-size JSON write and read), against 1.24-2.02 million with the defaults; held for a minute,
 2.15 million in 1 of 3 (polars' Avro reads of Q1, held between its rounds).  So memory idle for
-5 s goes back, and :func:`release_held` hands pyarrow's back before each full-size write.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
+5 s goes back, and :func:`release_held` hands pyarrow's back before each full-size write by a
+writer outside its pool.  A one-off read in a fresh process pays the faults on top (about 60-70 ms per
 85 MB here on 4 KiB pages, less where the kernel gives transparent huge pages).
 
 Not covered, on purpose or for lack of a handle:
@@ -96,8 +97,9 @@ def restart_if_needed() -> None:
 
 def release_held() -> None:
     """Hand pyarrow's held memory back to the kernel now (a forced mimalloc collect).  Called
-    before heavy untimed work, a full-size write: held pools plus a writer's peak (the Python JSON
-    writer's strings, pandas' frames) raised decide's peak RSS to 2.53 million KiB.  The next
+    before a full-size write by a writer outside pyarrow's pool: held pools plus such a writer's
+    peak (the Python JSON writer's objects, pandas' frames) raised decide's peak RSS to 2.53
+    million KiB.  The next
     pyarrow round faults its memory in once, then reuses it again.  polars' jemalloc has no such
     handle from Python; its 5 s decay returns what stays idle."""
     if "pyarrow" in sys.modules:  # nothing to release in a process that never loaded it
@@ -116,7 +118,7 @@ def method_text(recorded: Mapping[str, str | None]) -> str:
     """One sentence for a report's method: which memory state the rounds measured."""
     if recorded.get("retaining") == "yes":
         return ("Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc "
-                "hold it for 5 s; pyarrow's is handed back before each full-size write), so every round's result "
+                "hold it for 5 s; pyarrow's is handed back before a full-size write by another writer), so every round's result "
                 "lands in memory the process already holds; a one-off read in a fresh process also pays the page "
                 "faults of its result.")
     return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "

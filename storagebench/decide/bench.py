@@ -139,10 +139,14 @@ class Bench:
         """The file of this configuration at this size (written once, kept for the reads)."""
         key = (fc, size)
         if key not in self._files:
-            if size == "full":
-                # A full-size write is heavy work between read rounds: give pyarrow's held memory
-                # back first, or held pools and the writer's peak add up (see allocators).  Every
-                # full-size write then starts from the same state.
+            if size == "full" and fc.writer != "pyarrow":
+                # A writer outside pyarrow's pool (fastavro and the JSON writer build Python
+                # objects, pandas and DuckDB use their own allocators) adds its peak to the memory
+                # the pool holds: hand that back first (measured: 2.53 million KiB peak RSS with a
+                # full-size JSON write beside held pools).  A pyarrow writer reuses the pool, and
+                # handing it back before every write made the next pyarrow read of every finalist
+                # fault again (a 13-20 ms Feather read took 73-120 ms in two rounds and lost full
+                # export to polars by the 2x rule).
                 allocators.release_held()
             try:
                 seconds, location = self.time_write(fc, size, keep=True, stem=size)
@@ -168,10 +172,10 @@ class Bench:
         fresh = size == "full" and not self.has_written(cfg.file, size)
         written = self.written(cfg.file, size)
         if fresh:
-            # The write just handed pyarrow's memory back (allocators.release_held) and left the
-            # writer's buffers behind: one untimed read first, so that the first timed round meets
-            # the same held memory as every later one (measured: a first round right after its
-            # write took 61-89 ms for a 13-20 ms Feather read, and a decision after two sweeps
+            # The write may have handed pyarrow's memory back (allocators.release_held) and left
+            # the writer's buffers behind: one untimed read first, so that the first timed round
+            # meets the same held memory as every later one (measured: a first round right after
+            # its write took 61-89 ms for a 13-20 ms Feather read, and a decision after two sweeps
             # reported their mean).  A failure here is the timed read's to report.
             try:
                 codec.read(written.location, cfg.reader, request)
