@@ -99,9 +99,8 @@ def release_held() -> None:
     """Hand pyarrow's held memory back to the kernel now (a forced mimalloc collect).  Called
     before a full-size write by a writer outside pyarrow's pool: held pools plus such a writer's
     peak (the Python JSON writer's objects, pandas' frames) raised decide's peak RSS to 2.53
-    million KiB.  The next
-    pyarrow round faults its memory in once, then reuses it again.  polars' jemalloc has no such
-    handle from Python; its 5 s decay returns what stays idle."""
+    million KiB.  The next pyarrow round faults its memory in once, then reuses it again.
+    polars' jemalloc has no such handle from Python; its decay returns what stays idle."""
     if "pyarrow" in sys.modules:  # nothing to release in a process that never loaded it
         import pyarrow as pa
 
@@ -114,13 +113,25 @@ def settings() -> dict[str, str | None]:
     return {"retaining": "yes" if os.environ.get(_MARK) else "no", **{n: os.environ.get(n) for n in names}}
 
 
+def _retaining(recorded: Mapping[str, str | None] | None) -> bool:
+    return bool(recorded) and recorded.get("retaining") == "yes"
+
+
 def method_text(recorded: Mapping[str, str | None]) -> str:
     """One sentence for a report's method: which memory state the rounds measured."""
-    if recorded.get("retaining") == "yes":
-        return ("Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc "
-                "hold it for 5 s; pyarrow's is handed back before a full-size write by another writer), so every round's result "
-                "lands in memory the process already holds; a one-off read in a fresh process also pays the page "
-                "faults of its result.")
+    if _retaining(recorded):
+        return (f"Memory: the run's allocators keep freed memory (pyarrow's mimalloc and polars' jemalloc hold "
+                f"it for {HOLD_MS / 1000:g} s; pyarrow's is handed back before a full-size write by another "
+                "writer), so every round's result lands in memory the process already holds; a one-off read in "
+                "a fresh process also pays the page faults of its result.")
     return ("Memory: the allocators kept their defaults, which give freed memory back to the kernel after a "
             "delay; a round whose result lands in returned memory pays its page faults, so round times depend "
             "on the run's rhythm as well as on the reader.")
+
+
+def conditions_text(recorded: Mapping[str, str | None] | None) -> str:
+    """The allocators' part of a run's one-line machine record ("" for runs that predate it: say
+    nothing rather than guess)."""
+    if not recorded:
+        return ""
+    return "; allocators keep freed memory" if _retaining(recorded) else "; allocators at their defaults"

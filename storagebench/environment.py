@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from storagebench import allocators
+
 LIBRARIES = ("pyarrow", "pandas", "numpy", "fastparquet", "fastavro", "cramjam", "boto3",
              "botocore", "s3fs", "fsspec", "aiobotocore", "moto", "pytest-benchmark", "psutil",
              "polars", "duckdb", "duckdb-extension-httpfs")
@@ -120,11 +122,4 @@ def conditions_text(c: dict[str, Any]) -> str:
     return (f"other processes {c['other_cpu_share']:.0%} of CPU, "
             + (f"hypervisor steal {steal:.1%}, " if steal is not None else "hypervisor steal not available, ")
             + f"load average {c['load_avg_1min_start']:.2f} at the start, {c['load_avg_1min_end']:.2f} at the end"
-            + _allocators_text(c.get("allocators")))
-
-
-def _allocators_text(recorded: dict[str, Any] | None) -> str:
-    # Runs before the allocator record have none: say nothing rather than guess.
-    if not recorded:
-        return ""
-    return "; allocators keep freed memory" if recorded.get("retaining") == "yes" else "; allocators at their defaults"
+            + allocators.conditions_text(c.get("allocators")))
